@@ -1,0 +1,14 @@
+package dev.patchwave.common.connector;
+
+/** Creates connectors of one type; one factory per deployment system, collected in a {@link ConnectorRegistry}. */
+public interface ConnectorFactory {
+
+	String type();
+
+	/**
+	 * Builds a connector from its settings.
+	 * @throws InvalidConnectorConfigException naming the setting that is wrong and why
+	 */
+	Connector create(ConnectorConfig config);
+
+}

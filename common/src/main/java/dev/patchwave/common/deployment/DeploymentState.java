@@ -1,0 +1,29 @@
+package dev.patchwave.common.deployment;
+
+import dev.patchwave.common.state.Transitions;
+
+/** Life of one target inside one rollout. */
+public enum DeploymentState {
+
+	PENDING, DISPATCHED, SUCCEEDED, FAILED, SKIPPED;
+
+	private static final Transitions<DeploymentState> TABLE = Transitions.of(DeploymentState.class)
+		.from(PENDING, DISPATCHED, SKIPPED)
+		.from(DISPATCHED, SUCCEEDED, FAILED)
+		.from(FAILED, DISPATCHED)
+		.build();
+
+	public static Transitions<DeploymentState> transitions() {
+		return TABLE;
+	}
+
+	public DeploymentState moveTo(DeploymentState next) {
+		return TABLE.require(this, next);
+	}
+
+	/** Whether the target no longer occupies a slot and has an outcome. */
+	public boolean isSettled() {
+		return this == SUCCEEDED || this == FAILED || this == SKIPPED;
+	}
+
+}

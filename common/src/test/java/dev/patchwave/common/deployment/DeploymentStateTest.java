@@ -1,0 +1,35 @@
+package dev.patchwave.common.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.patchwave.common.state.IllegalTransitionException;
+import org.junit.jupiter.api.Test;
+
+class DeploymentStateTest {
+
+	@Test
+	void pendingDeploymentIsDispatchedThenSettles() {
+		assertThat(DeploymentState.PENDING.moveTo(DeploymentState.DISPATCHED).moveTo(DeploymentState.FAILED).isSettled())
+			.isTrue();
+	}
+
+	@Test
+	void failedDeploymentCanBeDispatchedAgain() {
+		assertThat(DeploymentState.FAILED.moveTo(DeploymentState.DISPATCHED)).isEqualTo(DeploymentState.DISPATCHED);
+	}
+
+	@Test
+	void succeededDeploymentIsNeverDispatchedAgain() {
+		assertThatThrownBy(() -> DeploymentState.SUCCEEDED.moveTo(DeploymentState.DISPATCHED))
+			.isInstanceOf(IllegalTransitionException.class)
+			.hasMessageContaining("SUCCEEDED to DISPATCHED");
+	}
+
+	@Test
+	void dispatchedDeploymentCannotBeSkipped() {
+		assertThat(DeploymentState.transitions().isAllowed(DeploymentState.DISPATCHED, DeploymentState.SKIPPED))
+			.isFalse();
+	}
+
+}

@@ -1,0 +1,59 @@
+package dev.patchwave.common.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.patchwave.common.state.IllegalTransitionException;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class RolloutStateTest {
+
+	@Test
+	void runningRolloutCanPauseHaltSucceedOrAbort() {
+		assertThat(RolloutState.transitions().next(RolloutState.RUNNING)).containsExactlyInAnyOrder(
+				RolloutState.PAUSED, RolloutState.HALTED, RolloutState.SUCCEEDED, RolloutState.ABORTED);
+	}
+
+	@Test
+	void pausedAndHaltedRolloutsResumeToRunning() {
+		assertThat(RolloutState.PAUSED.moveTo(RolloutState.RUNNING)).isEqualTo(RolloutState.RUNNING);
+		assertThat(RolloutState.HALTED.moveTo(RolloutState.RUNNING)).isEqualTo(RolloutState.RUNNING);
+	}
+
+	@Test
+	void draftCannotBePausedAndSaysWhy() {
+		assertThatThrownBy(() -> RolloutState.DRAFT.moveTo(RolloutState.PAUSED))
+			.isInstanceOf(IllegalTransitionException.class)
+			.hasMessage("RolloutState cannot go from DRAFT to PAUSED");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = RolloutState.class, names = { "SUCCEEDED", "ABORTED" })
+	void finalStatesAllowNoMove(RolloutState state) {
+		assertThat(state.isFinal()).isTrue();
+		for (RolloutState next : RolloutState.values()) {
+			assertThat(RolloutState.transitions().isAllowed(state, next)).as("%s -> %s", state, next).isFalse();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = RolloutState.class, names = { "SUCCEEDED", "ABORTED" }, mode = EnumSource.Mode.EXCLUDE)
+	void everyUnfinishedRolloutCanBeAborted(RolloutState state) {
+		assertThat(state.moveTo(RolloutState.ABORTED)).isEqualTo(RolloutState.ABORTED);
+	}
+
+	@Test
+	void onlyRunningRolloutsDispatch() {
+		EnumSet<RolloutState> dispatching = EnumSet.noneOf(RolloutState.class);
+		for (RolloutState state : RolloutState.values()) {
+			if (state.dispatches()) {
+				dispatching.add(state);
+			}
+		}
+		assertThat(dispatching).containsExactly(RolloutState.RUNNING);
+	}
+
+}
