@@ -1,0 +1,226 @@
+package dev.patchwave.connectors.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.patchwave.common.connector.ConnectorConfig;
+import dev.patchwave.common.connector.InstallRequest;
+import dev.patchwave.common.connector.InstallResult;
+import dev.patchwave.common.connector.ResultCause;
+import dev.patchwave.common.patch.Patch;
+import dev.patchwave.common.patch.Version;
+import dev.patchwave.common.target.Target;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SimulatorConnectorTest {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Version INSTALLED = Version.parse("14.0.7100");
+
+	private static final Patch PATCH = new Patch("KB5041234", "Trend Micro", "Apex Central", "Critical patch",
+			"windows", Version.parse("14.0.7190"), LocalDate.of(2025, 3, 4), List.of());
+
+	private final List<SimulatorConnector> connectors = new ArrayList<>();
+
+	@AfterEach
+	void closeConnectors() {
+		this.connectors.forEach(SimulatorConnector::close);
+	}
+
+	@Test
+	void completesNoSoonerThanTheInstallLatency() throws Exception {
+		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.3S"));
+		long started = System.nanoTime();
+		InstallResult result = await(connector.install(request("k1", target("web-01"))));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED);
+	}
+
+	@Test
+	void aTargetLabelledSimulateFailAlwaysFailsWith1603() throws Exception {
+		SimulatorConnector connector = connector(Map.of("rebootRate", "0.5"));
+		Target target = target("web-01", Map.of("simulate", "fail"));
+		for (InstallResult result : installAll(connector, IntStream.range(0, 20).mapToObj(i -> target).toList())) {
+			assertThat(result).isEqualTo(new InstallResult(ResultCause.FATAL_TARGET_ERROR, 1603,
+					"fatal error during installation", INSTALLED));
+		}
+	}
+
+	@Test
+	void aTargetLabelledSimulateUnreachableAnswersWithoutAnExitCode() throws Exception {
+		SimulatorConnector connector = connector(Map.of());
+		Target target = target("web-01", Map.of("simulate", "unreachable"));
+		InstallResult result = await(connector.install(request("k1", target)));
+		assertThat(result.cause()).isEqualTo(ResultCause.UNREACHABLE_TARGET);
+		assertThat(result.exitCode()).isNull();
+		assertThat(result.installedVersion()).isNull();
+	}
+
+	@Test
+	void failureRateOneFailsEveryInstall() throws Exception {
+		SimulatorConnector connector = connector(Map.of("failureRate", "1"));
+		assertThat(installAll(connector, targets(100))).allSatisfy(result -> {
+			assertThat(result.cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
+			assertThat(result.exitCode()).isEqualTo(1603);
+			assertThat(result.installedVersion()).isEqualTo(INSTALLED);
+		});
+	}
+
+	@Test
+	void failureRateZeroNeverFails() throws Exception {
+		SimulatorConnector connector = connector(Map.of("failureRate", "0"));
+		assertThat(installAll(connector, targets(100)))
+			.allSatisfy(result -> assertThat(result).isEqualTo(new InstallResult(ResultCause.SUCCEEDED, 0,
+					"installed", PATCH.fixedVersion())));
+	}
+
+	@Test
+	void transientRateOneAnswers1618ForARetry() throws Exception {
+		SimulatorConnector connector = connector(Map.of("transientRate", "1", "failureRate", "1"));
+		assertThat(installAll(connector, targets(20)))
+			.allSatisfy(result -> assertThat(result).isEqualTo(new InstallResult(ResultCause.TRANSIENT_TARGET_ERROR,
+					1618, "another installation is already in progress", INSTALLED)));
+	}
+
+	@Test
+	void rebootRateOneAnswers3010WithThePatchInstalled() throws Exception {
+		SimulatorConnector connector = connector(Map.of("rebootRate", "1"));
+		assertThat(installAll(connector, targets(20)))
+			.allSatisfy(result -> assertThat(result).isEqualTo(new InstallResult(
+					ResultCause.SUCCEEDED_REBOOT_PENDING, 3010, "installed, reboot required", PATCH.fixedVersion())));
+	}
+
+	@Test
+	void aRepeatedIdempotencyKeyJoinsTheFirstInstallInsteadOfInstallingAgain() throws Exception {
+		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.3S", "failureRate", "0.5"));
+		Target target = target("web-01");
+		CompletionStage<InstallResult> first = connector.install(request("k1", target));
+		CompletionStage<InstallResult> whileRunning = connector.install(request("k1", target));
+		InstallResult result = await(first);
+		CompletionStage<InstallResult> afterwards = connector.install(request("k1", target));
+
+		assertThat(connector.installCount("web-01")).isOne();
+		assertThat(connector.totalInstalls()).isOne();
+		// Compared by reference: assertThat(CompletionStage) would compare copies from toCompletableFuture().
+		assertThat(whileRunning == first).as("the call while running gets the first install's stage").isTrue();
+		assertThat(afterwards == first).as("the call afterwards gets the first install's stage").isTrue();
+		assertThat(await(afterwards)).isEqualTo(result);
+
+		await(connector.install(request("k2", target)));
+		assertThat(connector.installCount("web-01")).isEqualTo(2);
+	}
+
+	@Test
+	void theSameSeedGivesTheSameOutcomesWhateverOrderTheInstallsArriveIn() throws Exception {
+		Map<String, String> settings = Map.of("seed", "42", "transientRate", "0.2", "failureRate", "0.3",
+				"rebootRate", "0.5", "latencyJitter", "PT0.01S");
+		List<Target> targets = targets(40);
+		Map<String, InstallResult> inOrder = outcomesByTarget(connector(settings), targets);
+		Map<String, InstallResult> reversed = outcomesByTarget(connector(settings), targets.reversed());
+
+		assertThat(reversed).isEqualTo(inOrder);
+		assertThat(inOrder.values()).extracting(InstallResult::exitCode)
+			.contains(0, 1603, 1618, 3010);
+	}
+
+	@Test
+	void countsTheInstallsRunningAtTheSameTime() throws Exception {
+		SimulatorConnector connector = connector(Map.of("installLatency", "PT1S"));
+		installAll(connector, targets(50));
+		assertThat(connector.maxInFlight()).isEqualTo(50);
+		assertThat(connector.inFlight()).isZero();
+		assertThat(connector.totalInstalls()).isEqualTo(50);
+	}
+
+	@Test
+	void runsThousandsOfConcurrentInstallsOnAFewThreads() throws Exception {
+		// Its own name, so threads of connectors that other tests closed are not counted.
+		SimulatorConnector connector = connector("fleet", Map.of("installLatency", "PT0.5S"));
+		assertThat(installAll(connector, targets(5000))).allSatisfy(
+				result -> assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED));
+		assertThat(connector.maxInFlight()).isEqualTo(5000);
+		assertThat(Thread.getAllStackTraces().keySet())
+			.filteredOn(thread -> thread.getName().startsWith("simulator-fleet-"))
+			.hasSizeLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
+	}
+
+	@Test
+	void aClosedConnectorFinishesStartedInstallsAndTurnsNewOnesAway() throws Exception {
+		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.3S"));
+		CompletionStage<InstallResult> started = connector.install(request("k1", target("web-01")));
+		connector.close();
+
+		InstallResult refused = await(connector.install(request("k2", target("web-02"))));
+		assertThat(refused.cause()).isEqualTo(ResultCause.INFRASTRUCTURE_ERROR);
+		assertThat(connector.installCount("web-02")).isZero();
+		assertThat(await(started).cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(connector.totalInstalls()).isOne();
+	}
+
+	private SimulatorConnector connector(Map<String, String> settings) {
+		return connector("lab", settings);
+	}
+
+	private SimulatorConnector connector(String name, Map<String, String> settings) {
+		Map<String, String> withLatency = new HashMap<>(Map.of("installLatency", "PT0S"));
+		withLatency.putAll(settings);
+		SimulatorConnector connector = new SimulatorConnectorFactory()
+			.create(new ConnectorConfig(name, "simulator", withLatency));
+		this.connectors.add(connector);
+		return connector;
+	}
+
+	private static Target target(String name) {
+		return target(name, Map.of());
+	}
+
+	private static Target target(String name, Map<String, String> labels) {
+		return new Target(name.hashCode(), name, name + ".example.test", labels, "lab", INSTALLED);
+	}
+
+	private static List<Target> targets(int count) {
+		return IntStream.rangeClosed(1, count).mapToObj(i -> target("host-%04d".formatted(i))).toList();
+	}
+
+	private static InstallRequest request(String idempotencyKey, Target target) {
+		return new InstallRequest(idempotencyKey, target, PATCH);
+	}
+
+	/** Installs on every target at once, each with its own key, and waits for them all. */
+	private static List<InstallResult> installAll(SimulatorConnector connector, List<Target> targets)
+			throws Exception {
+		List<CompletableFuture<InstallResult>> results = new ArrayList<>();
+		for (int i = 0; i < targets.size(); i++) {
+			results.add(connector.install(request("key-" + i, targets.get(i))).toCompletableFuture());
+		}
+		CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+			.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		return results.stream().map(CompletableFuture::join).toList();
+	}
+
+	private static Map<String, InstallResult> outcomesByTarget(SimulatorConnector connector, List<Target> targets)
+			throws Exception {
+		List<InstallResult> results = installAll(connector, targets);
+		Map<String, InstallResult> byTarget = new HashMap<>();
+		for (int i = 0; i < targets.size(); i++) {
+			byTarget.put(targets.get(i).name(), results.get(i));
+		}
+		return byTarget;
+	}
+
+	private static InstallResult await(CompletionStage<InstallResult> stage) throws Exception {
+		return stage.toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+}

@@ -1,0 +1,119 @@
+package dev.patchwave.orchestrator.connector;
+
+import dev.patchwave.common.connector.Connector;
+import dev.patchwave.common.connector.ConnectorConfig;
+import dev.patchwave.common.connector.ConnectorRegistry;
+import dev.patchwave.common.connector.InvalidConnectorConfigException;
+import dev.patchwave.orchestrator.InvalidInputException;
+import dev.patchwave.orchestrator.NotFoundException;
+import jakarta.annotation.PreDestroy;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The configured connector instances, stored, and the live connector behind each one. A connector is built
+ * once per instance and shared by every rollout that uses it, so it owns its pools and limits.
+ */
+@Service
+public class ConnectorInstances {
+
+	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+	private static final TypeReference<Map<String, String>> SETTINGS = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	private final JsonMapper json;
+
+	private final ConnectorRegistry registry;
+
+	private final Clock clock;
+
+	private final Map<String, Connector> live = new ConcurrentHashMap<>();
+
+	public ConnectorInstances(JdbcClient jdbc, JsonMapper json, ConnectorRegistry registry, Clock clock) {
+		this.jdbc = jdbc;
+		this.json = json;
+		this.registry = registry;
+		this.clock = clock;
+	}
+
+	/** Creates an instance after building its connector once, so bad settings are refused now, not mid-rollout. */
+	public ConnectorInstance create(String name, String type, Map<String, String> settings) {
+		if (name == null || !NAME.matcher(name).matches()) {
+			throw new InvalidInputException("name",
+					"must be 1 to 63 lowercase letters, digits or dashes, starting with a letter or digit");
+		}
+		if (type == null || type.isBlank()) {
+			throw new InvalidInputException("type", "is required; known types: " + String.join(", ", this.registry.types()));
+		}
+		if (find(name).isPresent()) {
+			throw new InvalidInputException("name", "a connector named '%s' exists already".formatted(name));
+		}
+		Connector connector;
+		try {
+			connector = this.registry.create(new ConnectorConfig(name, type, settings));
+		}
+		catch (InvalidConnectorConfigException ex) {
+			String field = ex.setting().equals("type") ? "type" : "settings." + ex.setting();
+			throw new InvalidInputException(field, ex.getMessage());
+		}
+		Timestamp now = Timestamp.from(this.clock.instant());
+		this.jdbc.sql("INSERT INTO connector_instance (name, type, settings, created_at) VALUES (?, ?, ?, ?)")
+			.params(name, type, this.json.writeValueAsString(settings), now)
+			.update();
+		Connector previous = this.live.put(name, connector);
+		if (previous != null) {
+			previous.close();
+		}
+		return find(name).orElseThrow();
+	}
+
+	public List<ConnectorInstance> list() {
+		return this.jdbc.sql("SELECT * FROM connector_instance ORDER BY name").query(this::map).list();
+	}
+
+	public Optional<ConnectorInstance> find(String name) {
+		return this.jdbc.sql("SELECT * FROM connector_instance WHERE name = ?").param(name).query(this::map).optional();
+	}
+
+	public ConnectorInstance get(long id) {
+		return this.jdbc.sql("SELECT * FROM connector_instance WHERE id = ?")
+			.param(id)
+			.query(this::map)
+			.optional()
+			.orElseThrow(() -> new NotFoundException("connector", id));
+	}
+
+	/** The live connector of an instance, built on first use from its stored settings. */
+	public Connector connector(String name) {
+		return this.live.computeIfAbsent(name, key -> {
+			ConnectorInstance instance = find(key).orElseThrow(() -> new NotFoundException("connector", key));
+			return this.registry.create(new ConnectorConfig(instance.name(), instance.type(), instance.settings()));
+		});
+	}
+
+	@PreDestroy
+	void closeAll() {
+		this.live.values().forEach(Connector::close);
+		this.live.clear();
+	}
+
+	private ConnectorInstance map(ResultSet rs, int row) throws SQLException {
+		return new ConnectorInstance(rs.getLong("id"), rs.getString("name"), rs.getString("type"),
+				this.json.readValue(rs.getString("settings"), SETTINGS), rs.getTimestamp("created_at").toInstant());
+	}
+
+}

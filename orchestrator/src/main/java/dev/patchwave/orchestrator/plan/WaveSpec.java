@@ -1,0 +1,9 @@
+package dev.patchwave.orchestrator.plan;
+
+import dev.patchwave.common.wave.FailureThreshold;
+import dev.patchwave.common.wave.WaveSize;
+
+/** One wave of a strategy, before targets are placed in it. */
+public record WaveSpec(String name, WaveSize size, int maxConcurrency, FailureThreshold failureThreshold) {
+
+}

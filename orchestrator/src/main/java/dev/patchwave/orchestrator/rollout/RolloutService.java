@@ -1,0 +1,251 @@
+package dev.patchwave.orchestrator.rollout;
+
+import dev.patchwave.common.deployment.DeploymentState;
+import dev.patchwave.common.rollout.AdvanceMode;
+import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.common.target.LabelSelector;
+import dev.patchwave.common.target.Target;
+import dev.patchwave.common.wave.FailureThreshold;
+import dev.patchwave.common.wave.WaveSize;
+import dev.patchwave.orchestrator.InvalidInputException;
+import dev.patchwave.orchestrator.InvalidInputException.FieldProblem;
+import dev.patchwave.orchestrator.NotFoundException;
+import dev.patchwave.orchestrator.Page;
+import dev.patchwave.orchestrator.connector.ConnectorInstances;
+import dev.patchwave.orchestrator.engine.RolloutEngine;
+import dev.patchwave.orchestrator.event.EventJournal;
+import dev.patchwave.orchestrator.event.RolloutEvent;
+import dev.patchwave.orchestrator.patch.PatchCatalog;
+import dev.patchwave.orchestrator.patch.PatchCatalog.CatalogEntry;
+import dev.patchwave.orchestrator.plan.PlannedWave;
+import dev.patchwave.orchestrator.plan.WavePlanner;
+import dev.patchwave.orchestrator.plan.WaveSpec;
+import dev.patchwave.orchestrator.target.TargetRepository;
+import dev.patchwave.orchestrator.target.TargetService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Plans rollouts, answers what they look like, and passes operators' commands to the engine. */
+@Service
+public class RolloutService {
+
+	private static final int MAX_WAVES = 20;
+
+	private static final int MAX_CONCURRENCY = 1000;
+
+	private static final Duration MAX_BAKE = Duration.ofDays(7);
+
+	private final RolloutStore store;
+
+	private final TargetRepository targets;
+
+	private final PatchCatalog catalog;
+
+	private final ConnectorInstances connectors;
+
+	private final EventJournal journal;
+
+	private final RolloutEngine engine;
+
+	private final Clock clock;
+
+	public RolloutService(RolloutStore store, TargetRepository targets, PatchCatalog catalog,
+			ConnectorInstances connectors, EventJournal journal, RolloutEngine engine, Clock clock) {
+		this.store = store;
+		this.targets = targets;
+		this.catalog = catalog;
+		this.connectors = connectors;
+		this.journal = journal;
+		this.engine = engine;
+		this.clock = clock;
+	}
+
+	/**
+	 * Validates the request, selects the targets, places them in waves and writes the rollout as a draft, all
+	 * in one transaction: a refused request names every field at fault and leaves nothing behind.
+	 */
+	@Transactional
+	public RolloutView create(RolloutRequest request, String actor) {
+		List<FieldProblem> problems = new ArrayList<>();
+		if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
+			problems.add(new FieldProblem("name", "is required, at most 200 characters"));
+		}
+		CatalogEntry patch = null;
+		if (request.patchId() == null || request.patchId().isBlank()) {
+			problems.add(new FieldProblem("patchId", "is required"));
+		}
+		else {
+			patch = this.catalog.find(request.patchId()).orElse(null);
+			if (patch == null) {
+				problems.add(new FieldProblem("patchId", "no patch '%s' in the catalog; known: %s".formatted(
+						request.patchId(), this.catalog.list().stream().map(entry -> entry.patch().id()).toList())));
+			}
+		}
+		LabelSelector selector = null;
+		try {
+			selector = TargetService.parseSelector("selector", request.selector());
+		}
+		catch (InvalidInputException ex) {
+			problems.addAll(ex.problems());
+		}
+		Duration bakeTime = request.bakeTime() == null ? Duration.ZERO : request.bakeTime();
+		if (bakeTime.isNegative() || bakeTime.compareTo(MAX_BAKE) > 0) {
+			problems.add(new FieldProblem("bakeTime", "must lie between PT0S and P7D"));
+		}
+		List<WaveSpec> waves = waveSpecs(request.waves(), problems);
+		if (!problems.isEmpty()) {
+			throw new InvalidInputException(problems);
+		}
+		List<Target> selected = this.targets.matching(selector);
+		if (selected.isEmpty()) {
+			throw new InvalidInputException("selector", "'%s' matches no target".formatted(selector));
+		}
+		requireConnectors(selected);
+		List<PlannedWave> plan = WavePlanner.plan(selected, waves);
+		RolloutRow row = new RolloutRow(0, request.name().trim(), patch.patch().id(), selector.toString(),
+				request.advance() == null ? AdvanceMode.AUTO : request.advance(), bakeTime, request.notBefore(),
+				RolloutState.DRAFT, actor, this.clock.instant(), null, null);
+		long id = this.store.insert(row, plan);
+		this.journal.append(id, actor, "CREATED", "Planned %d targets in %d waves: %s".formatted(selected.size(),
+				plan.size(), plan.stream()
+					.map(wave -> "%s %d".formatted(wave.spec().name(), wave.targets().size()))
+					.collect(Collectors.joining(", "))));
+		return get(id);
+	}
+
+	public RolloutView get(long id) {
+		RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
+		return view(rollout);
+	}
+
+	public Page<RolloutView> list(int page, int size) {
+		List<RolloutView> views = this.store.rollouts(page, size).stream().map(this::view).toList();
+		return new Page<>(views, page, size, this.store.countRollouts());
+	}
+
+	public Page<DeploymentView> deployments(long id, DeploymentState state, int page, int size) {
+		get(id);
+		List<DeploymentView> rows = this.store.deployments(id, state, page, size)
+			.stream()
+			.map(DeploymentView::of)
+			.toList();
+		return new Page<>(rows, page, size, this.store.countDeployments(id, state));
+	}
+
+	public List<RolloutEvent> events(long id, long afterId, int limit) {
+		get(id);
+		return this.journal.list(id, afterId, limit);
+	}
+
+	public RolloutView start(long id, String actor) {
+		this.engine.start(id, actor);
+		return get(id);
+	}
+
+	public RolloutView pause(long id, String actor) {
+		this.engine.pause(id, actor);
+		return get(id);
+	}
+
+	public RolloutView resume(long id, String actor) {
+		this.engine.resume(id, actor);
+		return get(id);
+	}
+
+	public RolloutView abort(long id, String actor) {
+		this.engine.abort(id, actor);
+		return get(id);
+	}
+
+	public RolloutView advance(long id, String actor) {
+		this.engine.advance(id, actor);
+		return get(id);
+	}
+
+	private RolloutView view(RolloutRow rollout) {
+		Map<Long, Map<DeploymentState, Integer>> counts = this.store.countsByWave(rollout.id());
+		List<WaveView> waves = this.store.waves(rollout.id())
+			.stream()
+			.map(wave -> WaveView.of(wave, DeploymentCounts.of(counts.getOrDefault(wave.id(), Map.of()))))
+			.toList();
+		DeploymentCounts totals = waves.stream()
+			.map(WaveView::counts)
+			.reduce(DeploymentCounts.NONE, DeploymentCounts::plus);
+		String title = this.catalog.find(rollout.patchId()).map(entry -> entry.patch().title()).orElse(rollout.patchId());
+		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), title, rollout.selector(),
+				rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(), rollout.createdBy(),
+				rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves);
+	}
+
+	private static List<WaveSpec> waveSpecs(List<RolloutRequest.WaveRequest> requests, List<FieldProblem> problems) {
+		if (requests == null || requests.isEmpty()) {
+			problems.add(new FieldProblem("waves", "at least one wave is required"));
+			return List.of();
+		}
+		if (requests.size() > MAX_WAVES) {
+			problems.add(new FieldProblem("waves", "at most %d waves, got %d".formatted(MAX_WAVES, requests.size())));
+		}
+		List<WaveSpec> specs = new ArrayList<>();
+		Set<String> names = new HashSet<>();
+		for (int i = 0; i < requests.size(); i++) {
+			RolloutRequest.WaveRequest wave = requests.get(i);
+			String at = "waves[%d]".formatted(i);
+			if (wave == null) {
+				problems.add(new FieldProblem(at, "must be a wave object"));
+				continue;
+			}
+			int before = problems.size();
+			if (wave.name() == null || wave.name().isBlank() || wave.name().length() > 100) {
+				problems.add(new FieldProblem(at + ".name", "is required, at most 100 characters"));
+			}
+			else if (!names.add(wave.name())) {
+				problems.add(new FieldProblem(at + ".name", "'%s' names two waves".formatted(wave.name())));
+			}
+			WaveSize size = parse(at + ".size", wave.size(), WaveSize::parse, problems);
+			if (wave.maxConcurrency() == null || wave.maxConcurrency() < 1 || wave.maxConcurrency() > MAX_CONCURRENCY) {
+				problems.add(new FieldProblem(at + ".maxConcurrency",
+						"must be a whole number from 1 to %d".formatted(MAX_CONCURRENCY)));
+			}
+			FailureThreshold threshold = parse(at + ".failureThreshold",
+					wave.failureThreshold() == null ? "0" : wave.failureThreshold(), FailureThreshold::parse, problems);
+			if (problems.size() == before) {
+				specs.add(new WaveSpec(wave.name(), size, wave.maxConcurrency(), threshold));
+			}
+		}
+		return specs;
+	}
+
+	private static <T> T parse(String field, String text, Function<String, T> parser, List<FieldProblem> problems) {
+		try {
+			return parser.apply(text);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(new FieldProblem(field, ex.getMessage()));
+			return null;
+		}
+	}
+
+	private void requireConnectors(List<Target> selected) {
+		Set<String> known = new HashSet<>();
+		this.connectors.list().forEach(instance -> known.add(instance.name()));
+		Set<String> missing = selected.stream()
+			.map(Target::connector)
+			.filter(name -> !known.contains(name))
+			.collect(Collectors.toCollection(TreeSet::new));
+		if (!missing.isEmpty()) {
+			throw new InvalidInputException("selector",
+					"the selected targets use connectors that do not exist: " + String.join(", ", missing));
+		}
+	}
+
+}

@@ -1,0 +1,310 @@
+package dev.patchwave.orchestrator.rollout;
+
+import dev.patchwave.common.connector.ResultCause;
+import dev.patchwave.common.deployment.DeploymentState;
+import dev.patchwave.common.rollout.AdvanceMode;
+import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.common.target.Target;
+import dev.patchwave.common.wave.FailureThreshold;
+import dev.patchwave.common.wave.WaveState;
+import dev.patchwave.orchestrator.plan.PlannedWave;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Rollouts, their waves and deployments. Every state change is a guarded update that names the state it
+ * leaves, so two writers can never both move the same row: the loser sees zero rows and backs off.
+ */
+@Repository
+public class RolloutStore {
+
+	private static final String DEPLOYMENT_COLUMNS = """
+			d.id, d.rollout_id, d.wave_id, w.position, d.target_id, d.target_name, d.state, d.attempts,
+			d.idempotency_key, d.exit_code, d.cause, d.message, d.installed_version, d.dispatched_at,
+			d.finished_at, d.retry_at""";
+
+	private final JdbcClient jdbc;
+
+	private final JdbcTemplate template;
+
+	public RolloutStore(JdbcClient jdbc, JdbcTemplate template) {
+		this.jdbc = jdbc;
+		this.template = template;
+	}
+
+	public long insert(RolloutRow rollout, List<PlannedWave> waves) {
+		GeneratedKeyHolder key = new GeneratedKeyHolder();
+		this.jdbc.sql("""
+				INSERT INTO rollout (name, patch_id, selector, advance_mode, bake_time_seconds, not_before, state,
+				  created_by, created_at, version)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""")
+			.params(rollout.name(), rollout.patchId(), rollout.selector(), rollout.advance().name(),
+					rollout.bakeTime().toSeconds(), timestamp(rollout.notBefore()), rollout.state().name(),
+					rollout.createdBy(), timestamp(rollout.createdAt()))
+			.update(key, "id");
+		long rolloutId = key.getKey().longValue();
+		for (PlannedWave wave : waves) {
+			GeneratedKeyHolder waveKey = new GeneratedKeyHolder();
+			this.jdbc.sql("""
+					INSERT INTO wave (rollout_id, position, name, size_spec, max_concurrency, failure_threshold,
+					  target_count, state, acknowledged_failures)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)""")
+				.params(rolloutId, wave.position(), wave.spec().name(), wave.spec().size().toString(),
+						wave.spec().maxConcurrency(), wave.spec().failureThreshold().toString(), wave.targets().size(),
+						WaveState.PENDING.name())
+				.update(waveKey, "id");
+			long waveId = waveKey.getKey().longValue();
+			List<Target> targets = wave.targets();
+			this.template.batchUpdate("""
+					INSERT INTO deployment (rollout_id, wave_id, target_id, target_name, state, attempts)
+					VALUES (?, ?, ?, ?, ?, 0)""", targets, 500, (ps, target) -> {
+				ps.setLong(1, rolloutId);
+				ps.setLong(2, waveId);
+				ps.setLong(3, target.id());
+				ps.setString(4, target.name());
+				ps.setString(5, DeploymentState.PENDING.name());
+			});
+		}
+		return rolloutId;
+	}
+
+	public Optional<RolloutRow> rollout(long id) {
+		return this.jdbc.sql("SELECT * FROM rollout WHERE id = ?").param(id).query(RolloutStore::mapRollout).optional();
+	}
+
+	public List<RolloutRow> rollouts(int page, int size) {
+		return this.jdbc.sql("SELECT * FROM rollout ORDER BY id DESC LIMIT ? OFFSET ?")
+			.params(size, (long) page * size)
+			.query(RolloutStore::mapRollout)
+			.list();
+	}
+
+	public long countRollouts() {
+		return this.jdbc.sql("SELECT COUNT(*) FROM rollout").query(Long.class).single();
+	}
+
+	public List<Long> rolloutIdsIn(List<RolloutState> states) {
+		return this.jdbc.sql("SELECT id FROM rollout WHERE state IN (:states) ORDER BY id")
+			.param("states", states.stream().map(Enum::name).toList())
+			.query(Long.class)
+			.list();
+	}
+
+	/** Moves a rollout from the state it was read in; fails if another writer moved it first. */
+	public void moveRollout(long id, RolloutState from, RolloutState to, Instant at) {
+		from.moveTo(to);
+		String stamp = to == RolloutState.RUNNING ? ", started_at = COALESCE(started_at, :at)"
+				: to.isFinal() ? ", finished_at = :at" : "";
+		int updated = this.jdbc
+			.sql("UPDATE rollout SET state = :to, version = version + 1" + stamp + " WHERE id = :id AND state = :from")
+			.param("to", to.name())
+			.param("at", timestamp(at))
+			.param("id", id)
+			.param("from", from.name())
+			.update();
+		requireOne(updated, "rollout", id, from);
+	}
+
+	public List<WaveRow> waves(long rolloutId) {
+		return this.jdbc.sql("SELECT * FROM wave WHERE rollout_id = ? ORDER BY position")
+			.param(rolloutId)
+			.query(RolloutStore::mapWave)
+			.list();
+	}
+
+	public void moveWave(WaveRow wave, WaveState to, Instant at) {
+		wave.state().moveTo(to);
+		String stamp = to == WaveState.RUNNING ? ", started_at = COALESCE(started_at, :at)"
+				: (to == WaveState.BAKING || to == WaveState.HALTED || to.isFinal()) ? ", finished_at = :at" : "";
+		int updated = this.jdbc.sql("UPDATE wave SET state = :to" + stamp + " WHERE id = :id AND state = :from")
+			.param("to", to.name())
+			.param("at", timestamp(at))
+			.param("id", wave.id())
+			.param("from", wave.state().name())
+			.update();
+		requireOne(updated, "wave", wave.id(), wave.state());
+	}
+
+	public void startBaking(WaveRow wave, Instant until, Instant at) {
+		moveWave(wave, WaveState.BAKING, at);
+		this.jdbc.sql("UPDATE wave SET bake_until = ? WHERE id = ?").params(timestamp(until), wave.id()).update();
+	}
+
+	public void acknowledgeFailures(long waveId, int failures) {
+		this.jdbc.sql("UPDATE wave SET acknowledged_failures = ? WHERE id = ?").params(failures, waveId).update();
+	}
+
+	/** Deployment counts per state for every wave of a rollout, by wave id. */
+	public Map<Long, Map<DeploymentState, Integer>> countsByWave(long rolloutId) {
+		Map<Long, Map<DeploymentState, Integer>> counts = new HashMap<>();
+		this.jdbc.sql("SELECT wave_id, state, COUNT(*) AS n FROM deployment WHERE rollout_id = ? GROUP BY wave_id, state")
+			.param(rolloutId)
+			.query(rs -> {
+				counts.computeIfAbsent(rs.getLong("wave_id"), key -> new EnumMap<>(DeploymentState.class))
+					.put(DeploymentState.valueOf(rs.getString("state")), rs.getInt("n"));
+			});
+		return counts;
+	}
+
+	public List<DeploymentRow> pending(long waveId, int limit) {
+		return this.jdbc
+			.sql("SELECT " + DEPLOYMENT_COLUMNS
+					+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.wave_id = ? AND d.state = ? ORDER BY d.target_name LIMIT ?")
+			.params(waveId, DeploymentState.PENDING.name(), limit)
+			.query(RolloutStore::mapDeployment)
+			.list();
+	}
+
+	public Optional<DeploymentRow> deployment(long id) {
+		return this.jdbc
+			.sql("SELECT " + DEPLOYMENT_COLUMNS + " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.id = ?")
+			.param(id)
+			.query(RolloutStore::mapDeployment)
+			.optional();
+	}
+
+	public List<DeploymentRow> deployments(long rolloutId, DeploymentState state, int page, int size) {
+		return this.jdbc.sql("SELECT " + DEPLOYMENT_COLUMNS
+				+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = :rollout"
+				+ (state == null ? "" : " AND d.state = :state")
+				+ " ORDER BY w.position, d.target_name LIMIT :limit OFFSET :offset")
+			.param("rollout", rolloutId)
+			.param("state", state == null ? null : state.name())
+			.param("limit", size)
+			.param("offset", (long) page * size)
+			.query(RolloutStore::mapDeployment)
+			.list();
+	}
+
+	public long countDeployments(long rolloutId, DeploymentState state) {
+		return this.jdbc
+			.sql("SELECT COUNT(*) FROM deployment WHERE rollout_id = :rollout"
+					+ (state == null ? "" : " AND state = :state"))
+			.param("rollout", rolloutId)
+			.param("state", state == null ? null : state.name())
+			.query(Long.class)
+			.single();
+	}
+
+	public List<DeploymentRow> dispatched(long rolloutId) {
+		return this.jdbc.sql("SELECT " + DEPLOYMENT_COLUMNS
+				+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = ? AND d.state = ? ORDER BY d.id")
+			.params(rolloutId, DeploymentState.DISPATCHED.name())
+			.query(RolloutStore::mapDeployment)
+			.list();
+	}
+
+	/** Marks a deployment dispatched under a new attempt key; false if it was no longer where we read it. */
+	public boolean markDispatched(DeploymentRow deployment, String key, Instant at) {
+		deployment.state().moveTo(DeploymentState.DISPATCHED);
+		return this.jdbc.sql("""
+				UPDATE deployment SET state = ?, attempts = attempts + 1, idempotency_key = ?, dispatched_at = ?,
+				  retry_at = NULL, finished_at = NULL
+				WHERE id = ? AND state = ?""")
+			.params(DeploymentState.DISPATCHED.name(), key, timestamp(at), deployment.id(), deployment.state().name())
+			.update() == 1;
+	}
+
+	/** Starts the next attempt of a deployment that waited for its retry, under a new key. */
+	public boolean markRetried(DeploymentRow deployment, String key, Instant at) {
+		return this.jdbc.sql("""
+				UPDATE deployment SET attempts = attempts + 1, idempotency_key = ?, dispatched_at = ?, retry_at = NULL
+				WHERE id = ? AND state = ? AND idempotency_key = ?""")
+			.params(key, timestamp(at), deployment.id(), DeploymentState.DISPATCHED.name(), deployment.idempotencyKey())
+			.update() == 1;
+	}
+
+	public void markSkipped(DeploymentRow deployment, String installedVersion, String message, Instant at) {
+		deployment.state().moveTo(DeploymentState.SKIPPED);
+		int updated = this.jdbc.sql("""
+				UPDATE deployment SET state = ?, installed_version = ?, message = ?, finished_at = ?
+				WHERE id = ? AND state = ?""")
+			.params(DeploymentState.SKIPPED.name(), installedVersion, message, timestamp(at), deployment.id(),
+					deployment.state().name())
+			.update();
+		requireOne(updated, "deployment", deployment.id(), deployment.state());
+	}
+
+	/** Settles a dispatched attempt; false if the outcome belongs to an attempt that is no longer current. */
+	public boolean settle(long deploymentId, String key, DeploymentState to, ResultCause cause, Integer exitCode,
+			String message, String installedVersion, Instant at) {
+		DeploymentState.DISPATCHED.moveTo(to);
+		return this.jdbc.sql("""
+				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
+				  finished_at = ?, retry_at = NULL
+				WHERE id = ? AND state = ? AND idempotency_key = ?""")
+			.params(to.name(), cause.name(), exitCode, truncate(message), installedVersion, timestamp(at), deploymentId,
+					DeploymentState.DISPATCHED.name(), key)
+			.update() == 1;
+	}
+
+	/** Records an outcome that will be tried again at {@code retryAt}; the deployment stays dispatched. */
+	public boolean awaitRetry(long deploymentId, String key, ResultCause cause, Integer exitCode, String message,
+			Instant retryAt) {
+		return this.jdbc.sql("""
+				UPDATE deployment SET cause = ?, exit_code = ?, message = ?, retry_at = ?
+				WHERE id = ? AND state = ? AND idempotency_key = ?""")
+			.params(cause.name(), exitCode, truncate(message), timestamp(retryAt), deploymentId,
+					DeploymentState.DISPATCHED.name(), key)
+			.update() == 1;
+	}
+
+	private static void requireOne(int updated, String kind, long id, Enum<?> from) {
+		if (updated != 1) {
+			throw new OptimisticLockingFailureException(
+					"%s %d was no longer %s: another writer changed it first".formatted(kind, id, from));
+		}
+	}
+
+	private static String truncate(String message) {
+		return message == null || message.length() <= 1000 ? message : message.substring(0, 999) + "…";
+	}
+
+	private static Timestamp timestamp(Instant instant) {
+		return instant == null ? null : Timestamp.from(instant);
+	}
+
+	private static Instant instant(ResultSet rs, String column) throws SQLException {
+		Timestamp value = rs.getTimestamp(column);
+		return value == null ? null : value.toInstant();
+	}
+
+	private static RolloutRow mapRollout(ResultSet rs, int row) throws SQLException {
+		return new RolloutRow(rs.getLong("id"), rs.getString("name"), rs.getString("patch_id"), rs.getString("selector"),
+				AdvanceMode.valueOf(rs.getString("advance_mode")), Duration.ofSeconds(rs.getLong("bake_time_seconds")),
+				instant(rs, "not_before"), RolloutState.valueOf(rs.getString("state")), rs.getString("created_by"),
+				instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
+	}
+
+	private static WaveRow mapWave(ResultSet rs, int row) throws SQLException {
+		return new WaveRow(rs.getLong("id"), rs.getLong("rollout_id"), rs.getInt("position"), rs.getString("name"),
+				rs.getString("size_spec"), rs.getInt("max_concurrency"),
+				FailureThreshold.parse(rs.getString("failure_threshold")), rs.getInt("target_count"),
+				WaveState.valueOf(rs.getString("state")), rs.getInt("acknowledged_failures"), instant(rs, "started_at"),
+				instant(rs, "finished_at"), instant(rs, "bake_until"));
+	}
+
+	private static DeploymentRow mapDeployment(ResultSet rs, int row) throws SQLException {
+		String cause = rs.getString("cause");
+		return new DeploymentRow(rs.getLong("id"), rs.getLong("rollout_id"), rs.getLong("wave_id"),
+				rs.getInt("position"), rs.getLong("target_id"), rs.getString("target_name"),
+				DeploymentState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getString("idempotency_key"),
+				rs.getObject("exit_code", Integer.class), cause == null ? null : ResultCause.valueOf(cause),
+				rs.getString("message"), rs.getString("installed_version"), instant(rs, "dispatched_at"),
+				instant(rs, "finished_at"), instant(rs, "retry_at"));
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.patchwave.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+/** The embedded demo database runs the very migrations production runs on PostgreSQL. */
+class MigrationsOnH2Test {
+
+	@Test
+	void everyMigrationRunsOnH2AndSeedsTheCatalog() {
+		SimpleDriverDataSource h2 = new SimpleDriverDataSource(new org.h2.Driver(),
+				"jdbc:h2:mem:migrations;DB_CLOSE_DELAY=-1", "sa", "");
+
+		MigrateResult result = Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
+
+		assertThat(result.success).isTrue();
+		assertThat(result.migrationsExecuted).isEqualTo(3);
+		JdbcClient jdbc = JdbcClient.create(h2);
+		assertThat(jdbc.sql("SELECT fixed_version FROM patch WHERE id = 'apex-central-2019-cp-7190'")
+			.query(String.class)
+			.single()).isEqualTo("14.0.7190");
+		assertThat(jdbc.sql("SELECT COUNT(*) FROM qrtz_locks").query(Integer.class).single()).isZero();
+	}
+
+}

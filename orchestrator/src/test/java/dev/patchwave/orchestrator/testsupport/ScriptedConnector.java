@@ -1,0 +1,101 @@
+package dev.patchwave.orchestrator.testsupport;
+
+import dev.patchwave.common.connector.Connector;
+import dev.patchwave.common.connector.InstallRequest;
+import dev.patchwave.common.connector.InstallResult;
+import dev.patchwave.common.connector.MsiexecExitCodes;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in deployment system for engine tests. A target's label {@code script} lists the exit codes of its
+ * attempts, separated by '/', e.g. {@code 1618/0}: busy first, then installed; without it, every install
+ * succeeds. Installs complete after a fixed latency or, when gated, only when the test releases them.
+ */
+public class ScriptedConnector implements Connector {
+
+	private final long latencyMillis;
+
+	private final boolean gated;
+
+	private final Map<String, CompletableFuture<InstallResult>> byKey = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> attemptsByTarget = new ConcurrentHashMap<>();
+
+	private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
+
+	private final Queue<String> installed = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger maxInFlight = new AtomicInteger();
+
+	ScriptedConnector(long latencyMillis, boolean gated) {
+		this.latencyMillis = latencyMillis;
+		this.gated = gated;
+	}
+
+	@Override
+	public CompletionStage<InstallResult> install(InstallRequest request) {
+		return this.byKey.computeIfAbsent(request.idempotencyKey(), key -> begin(request));
+	}
+
+	private CompletableFuture<InstallResult> begin(InstallRequest request) {
+		String target = request.target().name();
+		this.installed.add(target);
+		int attempt = this.attemptsByTarget.computeIfAbsent(target, name -> new AtomicInteger()).incrementAndGet();
+		this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+		List<String> script = List.of(request.target().labels().getOrDefault("script", "0").split("/"));
+		int exit = Integer.parseInt(script.get(Math.min(attempt, script.size()) - 1));
+		InstallResult result = new InstallResult(MsiexecExitCodes.classify(exit), exit, MsiexecExitCodes.describe(exit),
+				MsiexecExitCodes.classify(exit).isSuccess() ? request.patch().fixedVersion()
+						: request.target().installedVersion());
+		CompletableFuture<InstallResult> future = new CompletableFuture<>();
+		Runnable complete = () -> {
+			this.inFlight.decrementAndGet();
+			future.complete(result);
+		};
+		if (this.gated) {
+			this.held.add(complete);
+		}
+		else {
+			CompletableFuture.delayedExecutor(this.latencyMillis, TimeUnit.MILLISECONDS).execute(complete);
+		}
+		return future;
+	}
+
+	/** Completes every install held so far; returns how many. */
+	public int releaseAll() {
+		int released = 0;
+		for (Runnable next = this.held.poll(); next != null; next = this.held.poll()) {
+			next.run();
+			released++;
+		}
+		return released;
+	}
+
+	public int held() {
+		return this.held.size();
+	}
+
+	/** Installs that reached a host, one per distinct idempotency key, in the order they came. */
+	public List<String> installed() {
+		return List.copyOf(this.installed);
+	}
+
+	public int installCount(String target) {
+		return (int) this.installed.stream().filter(target::equals).count();
+	}
+
+	public int maxInFlight() {
+		return this.maxInFlight.get();
+	}
+
+}
