@@ -1,0 +1,75 @@
+package dev.patchwave.web.api;
+
+import dev.patchwave.orchestrator.InvalidInputException;
+import dev.patchwave.orchestrator.connector.ConnectorInstance;
+import dev.patchwave.orchestrator.connector.ConnectorInstances;
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Configured deployment systems. Creating one builds its connector first, so bad settings are refused at once. */
+@RestController
+@RequestMapping("/api/v1/connectors")
+class ConnectorController {
+
+	private final ConnectorInstances connectors;
+
+	ConnectorController(ConnectorInstances connectors) {
+		this.connectors = connectors;
+	}
+
+	@GetMapping
+	List<ConnectorResponse> list() {
+		return this.connectors.list().stream().map(ConnectorResponse::of).toList();
+	}
+
+	@GetMapping("/{id}")
+	ConnectorResponse get(@PathVariable long id) {
+		return ConnectorResponse.of(this.connectors.get(id));
+	}
+
+	@PostMapping
+	ResponseEntity<ConnectorResponse> create(@RequestBody ConnectorRequest request) {
+		ConnectorInstance created = this.connectors.create(request.name(), request.type(), settings(request.settings()));
+		return ResponseEntity.created(URI.create("/api/v1/connectors/" + created.id()))
+			.body(ConnectorResponse.of(created));
+	}
+
+	/** Settings arrive as JSON scalars (strings, numbers, booleans); connectors read them as text. */
+	private static Map<String, String> settings(Map<String, Object> settings) {
+		Map<String, String> text = new LinkedHashMap<>();
+		if (settings == null) {
+			return text;
+		}
+		settings.forEach((key, value) -> {
+			if (value == null || value instanceof Map || value instanceof List) {
+				throw new InvalidInputException("settings." + key, "must be a string, number or boolean");
+			}
+			text.put(key, value.toString());
+		});
+		return text;
+	}
+
+	record ConnectorRequest(String name, String type, Map<String, Object> settings) {
+
+	}
+
+	record ConnectorResponse(long id, String name, String type, Map<String, String> settings, Instant createdAt) {
+
+		static ConnectorResponse of(ConnectorInstance instance) {
+			return new ConnectorResponse(instance.id(), instance.name(), instance.type(), instance.settings(),
+					instance.createdAt());
+		}
+
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.patchwave.web.api;
+
+import dev.patchwave.common.deployment.DeploymentState;
+import dev.patchwave.orchestrator.InvalidInputException;
+import dev.patchwave.orchestrator.Page;
+import dev.patchwave.orchestrator.event.RolloutEvent;
+import dev.patchwave.orchestrator.rollout.DeploymentView;
+import dev.patchwave.orchestrator.rollout.RolloutRequest;
+import dev.patchwave.orchestrator.rollout.RolloutService;
+import dev.patchwave.orchestrator.rollout.RolloutView;
+import java.net.URI;
+import java.security.Principal;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Plan rollouts, watch them, and act on them; every action is journaled with the signed-in user. */
+@RestController
+@RequestMapping("/api/v1/rollouts")
+class RolloutController {
+
+	private final RolloutService rollouts;
+
+	RolloutController(RolloutService rollouts) {
+		this.rollouts = rollouts;
+	}
+
+	@PostMapping
+	ResponseEntity<RolloutView> create(@RequestBody RolloutRequest request, Principal user) {
+		RolloutView created = this.rollouts.create(request, user.getName());
+		return ResponseEntity.created(URI.create("/api/v1/rollouts/" + created.id())).body(created);
+	}
+
+	@GetMapping
+	Page<RolloutView> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+		Paging.check(page, size);
+		return this.rollouts.list(page, size);
+	}
+
+	@GetMapping("/{id}")
+	RolloutView get(@PathVariable long id) {
+		return this.rollouts.get(id);
+	}
+
+	@GetMapping("/{id}/deployments")
+	Page<DeploymentView> deployments(@PathVariable long id, @RequestParam(required = false) DeploymentState state,
+			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "100") int size) {
+		Paging.check(page, size);
+		return this.rollouts.deployments(id, state, page, size);
+	}
+
+	@GetMapping("/{id}/events")
+	List<RolloutEvent> events(@PathVariable long id, @RequestParam(defaultValue = "0") long after,
+			@RequestParam(defaultValue = "200") int limit) {
+		if (limit < 1 || limit > 1000) {
+			throw new InvalidInputException("limit", "must be from 1 to 1000");
+		}
+		return this.rollouts.events(id, after, limit);
+	}
+
+	@PostMapping("/{id}/start")
+	RolloutView start(@PathVariable long id, Principal user) {
+		return this.rollouts.start(id, user.getName());
+	}
+
+	@PostMapping("/{id}/pause")
+	RolloutView pause(@PathVariable long id, Principal user) {
+		return this.rollouts.pause(id, user.getName());
+	}
+
+	@PostMapping("/{id}/resume")
+	RolloutView resume(@PathVariable long id, Principal user) {
+		return this.rollouts.resume(id, user.getName());
+	}
+
+	@PostMapping("/{id}/abort")
+	RolloutView abort(@PathVariable long id, Principal user) {
+		return this.rollouts.abort(id, user.getName());
+	}
+
+	@PostMapping("/{id}/advance")
+	RolloutView advance(@PathVariable long id, Principal user) {
+		return this.rollouts.advance(id, user.getName());
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.patchwave.web.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+
+/**
+ * Two doors. The API takes HTTP Basic on every request and keeps no session, so no cookie can act for a
+ * client and CSRF tokens are not needed there. The dashboard signs people in with a form, keeps a session,
+ * and requires a CSRF token on every form it posts.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	private static final String ROLLOUT_ACTIONS = "/api/v1/rollouts/{id}/{action:start|pause|resume|abort|advance}";
+
+	@Bean
+	RoleHierarchy roleHierarchy() {
+		return RoleHierarchyImpl.withDefaultRolePrefix()
+			.role(Role.ADMIN.name())
+			.implies(Role.CHANGE_MANAGER.name())
+			.role(Role.CHANGE_MANAGER.name())
+			.implies(Role.OPERATOR.name())
+			.role(Role.OPERATOR.name())
+			.implies(Role.VIEWER.name())
+			.build();
+	}
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain api(HttpSecurity http, ProblemResponses problems) throws Exception {
+		return http.securityMatcher("/api/**", "/actuator/**")
+			.authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				.requestMatchers(HttpMethod.POST, ROLLOUT_ACTIONS)
+				.hasRole(Role.OPERATOR.name())
+				.requestMatchers(HttpMethod.POST, "/api/v1/rollouts", "/api/v1/targets")
+				.hasRole(Role.CHANGE_MANAGER.name())
+				.requestMatchers(HttpMethod.POST, "/api/v1/connectors", "/api/v1/connectors/**")
+				.hasRole(Role.ADMIN.name())
+				.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**")
+				.hasRole(Role.VIEWER.name())
+				.anyRequest()
+				.denyAll())
+			.httpBasic(basic -> basic.authenticationEntryPoint(problems))
+			.exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+			.csrf(csrf -> csrf.disable())
+			.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain dashboard(HttpSecurity http) throws Exception {
+		return http
+			.authorizeHttpRequests(requests -> requests.requestMatchers("/webjars/**", "/css/**", "/js/**", "/login", "/error")
+				.permitAll()
+				.requestMatchers(HttpMethod.POST, "/rollouts/*/actions/*")
+				.hasRole(Role.OPERATOR.name())
+				.anyRequest()
+				.hasRole(Role.VIEWER.name()))
+			.formLogin(Customizer.withDefaults())
+			.logout(Customizer.withDefaults())
+			.build();
+	}
+
+}
