@@ -168,6 +168,7 @@ public class RolloutEngine {
 				this.journal.append(rolloutId, actor, "PAUSED", "Paused: no new target is dispatched");
 			});
 		});
+		this.publisher.publishEvent(new RolloutChanged(rolloutId));
 	}
 
 	/**
@@ -218,6 +219,7 @@ public class RolloutEngine {
 				this.journal.append(rolloutId, actor, "ABORTED", "Aborted: no further target will be dispatched");
 			});
 		});
+		this.publisher.publishEvent(new RolloutChanged(rolloutId));
 	}
 
 	/** Lets a manual rollout go on to its next wave once the finished one has baked. */

@@ -1,5 +1,7 @@
 package dev.patchwave.orchestrator.event;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
@@ -14,6 +16,10 @@ public class EventJournal {
 	public static final String ENGINE = "engine";
 
 	private static final int MESSAGE_LIMIT = 2000;
+
+	private static final String SELECT = """
+			SELECT id, rollout_id, occurred_at, actor, type, wave_position, target_name, message
+			FROM rollout_event""";
 
 	private final JdbcClient jdbc;
 
@@ -39,14 +45,17 @@ public class EventJournal {
 
 	/** Events of a rollout, oldest first, after the given id (0 for all). */
 	public List<RolloutEvent> list(long rolloutId, long afterId, int limit) {
-		return this.jdbc.sql("""
-				SELECT id, rollout_id, occurred_at, actor, type, wave_position, target_name, message
-				FROM rollout_event WHERE rollout_id = ? AND id > ? ORDER BY id LIMIT ?""")
+		return this.jdbc.sql(SELECT + " WHERE rollout_id = ? AND id > ? ORDER BY id LIMIT ?")
 			.params(rolloutId, afterId, limit)
-			.query((rs, row) -> new RolloutEvent(rs.getLong("id"), rs.getLong("rollout_id"),
-					rs.getTimestamp("occurred_at").toInstant(), rs.getString("actor"), rs.getString("type"),
-					(Integer) rs.getObject("wave_position", Integer.class), rs.getString("target_name"),
-					rs.getString("message")))
+			.query(EventJournal::map)
+			.list();
+	}
+
+	/** The newest events of a rollout, newest first. */
+	public List<RolloutEvent> latest(long rolloutId, int limit) {
+		return this.jdbc.sql(SELECT + " WHERE rollout_id = ? ORDER BY id DESC LIMIT ?")
+			.params(rolloutId, limit)
+			.query(EventJournal::map)
 			.list();
 	}
 
@@ -55,6 +64,12 @@ public class EventJournal {
 			.param(rolloutId)
 			.query(Long.class)
 			.single();
+	}
+
+	private static RolloutEvent map(ResultSet rs, int row) throws SQLException {
+		return new RolloutEvent(rs.getLong("id"), rs.getLong("rollout_id"), rs.getTimestamp("occurred_at").toInstant(),
+				rs.getString("actor"), rs.getString("type"), rs.getObject("wave_position", Integer.class),
+				rs.getString("target_name"), rs.getString("message"));
 	}
 
 	private static String truncate(String message) {
