@@ -2,6 +2,7 @@ package dev.patchwave.orchestrator;
 
 import dev.patchwave.common.connector.ConnectorFactory;
 import dev.patchwave.common.connector.ConnectorRegistry;
+import dev.patchwave.orchestrator.connector.SecretsProperties;
 import dev.patchwave.orchestrator.engine.EngineProperties;
 import java.time.Clock;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.PropertySource;
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
-@EnableConfigurationProperties(EngineProperties.class)
+@EnableConfigurationProperties({ EngineProperties.class, SecretsProperties.class })
 @PropertySource("classpath:patchwave-orchestrator.properties")
 public class OrchestratorConfiguration {
 

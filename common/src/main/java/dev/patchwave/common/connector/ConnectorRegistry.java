@@ -24,12 +24,21 @@ public final class ConnectorRegistry {
 	}
 
 	public Connector create(ConnectorConfig config) {
-		ConnectorFactory factory = this.factories.get(config.type());
+		return factory(config.type()).create(config);
+	}
+
+	/** The settings of this type that hold secrets. */
+	public Set<String> secretSettings(String type) {
+		return factory(type).secretSettings();
+	}
+
+	private ConnectorFactory factory(String type) {
+		ConnectorFactory factory = this.factories.get(type);
 		if (factory == null) {
 			throw new InvalidConnectorConfigException("type",
-					"unknown connector type '%s'; known types: %s".formatted(config.type(), String.join(", ", types())));
+					"unknown connector type '%s'; known types: %s".formatted(type, String.join(", ", types())));
 		}
-		return factory.create(config);
+		return factory;
 	}
 
 }

@@ -1,12 +1,19 @@
 package dev.patchwave.connectors.simulator;
 
 import dev.patchwave.common.connector.Connector;
+import dev.patchwave.common.connector.ConnectorCapabilities;
+import dev.patchwave.common.connector.ConnectorCheck;
+import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.connector.InstallRequest;
 import dev.patchwave.common.connector.InstallResult;
 import dev.patchwave.common.connector.MsiexecExitCodes;
 import dev.patchwave.common.connector.ResultCause;
+import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.Target;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,6 +39,8 @@ public final class SimulatorConnector implements Connector {
 
 	static final String SIMULATE_LABEL = "simulate";
 
+	static final String OUTAGE = "simulated outage: the deployment system does not answer";
+
 	private static final Logger logger = LoggerFactory.getLogger(SimulatorConnector.class);
 
 	private final SimulatorSettings settings;
@@ -48,6 +57,12 @@ public final class SimulatorConnector implements Connector {
 
 	private final AtomicInteger maxInFlight = new AtomicInteger();
 
+	private final ConcurrentMap<String, Version> versions = new ConcurrentHashMap<>();
+
+	private volatile boolean outage;
+
+	private volatile Instant outageSince;
+
 	SimulatorConnector(String name, SimulatorSettings settings) {
 		this.settings = settings;
 		// Completing an install runs the caller's dependent stages on these threads, so more than one keeps
@@ -57,8 +72,65 @@ public final class SimulatorConnector implements Connector {
 	}
 
 	@Override
+	public ConnectorCapabilities capabilities() {
+		return ConnectorCapabilities.perTarget();
+	}
+
+	@Override
 	public CompletionStage<InstallResult> install(InstallRequest request) {
+		if (this.outage) {
+			// The system never took the call, so nothing is recorded under the key: a resend installs.
+			return CompletableFuture.completedStage(InstallResult.infrastructureError(OUTAGE));
+		}
 		return this.outcomes.computeIfAbsent(request.idempotencyKey(), key -> start(request));
+	}
+
+	@Override
+	public CompletionStage<Optional<InstallResult>> status(String idempotencyKey) {
+		CompletionStage<InstallResult> outcome = this.outcomes.get(idempotencyKey);
+		return outcome == null ? CompletableFuture.completedStage(Optional.empty()) : outcome.thenApply(Optional::of);
+	}
+
+	@Override
+	public CompletionStage<Version> installedVersion(Target target, Patch patch) {
+		return CompletableFuture.completedStage(this.versions.getOrDefault(target.name(), target.installedVersion()));
+	}
+
+	/** Takes the patch off again after the install latency; the target is back at the version it had before. */
+	@Override
+	public CompletionStage<InstallResult> rollback(InstallRequest request) {
+		Target target = request.target();
+		CompletableFuture<InstallResult> result = new CompletableFuture<>();
+		this.executor.schedule(() -> {
+			this.versions.put(target.name(), target.installedVersion());
+			result.complete(new InstallResult(ResultCause.SUCCEEDED, MsiexecExitCodes.SUCCESS, "patch removed",
+					target.installedVersion()));
+		}, delayNanos(random(target, 0)), TimeUnit.NANOSECONDS);
+		return result.minimalCompletionStage();
+	}
+
+	@Override
+	public ConnectorHealth health() {
+		Instant since = this.outageSince;
+		return since == null ? ConnectorHealth.up()
+				: new ConnectorHealth(ConnectorHealth.Status.DOWN, OUTAGE, since, null);
+	}
+
+	@Override
+	public CompletionStage<List<ConnectorCheck>> test() {
+		return CompletableFuture.completedStage(List.of(this.outage ? ConnectorCheck.failed("reachable", OUTAGE)
+				: ConnectorCheck.passed("reachable", "the simulated fleet answers")));
+	}
+
+	/** Makes the simulated deployment system unavailable until {@link #endOutage()}. */
+	public void startOutage() {
+		this.outageSince = Instant.now();
+		this.outage = true;
+	}
+
+	public void endOutage() {
+		this.outage = false;
+		this.outageSince = null;
 	}
 
 	private CompletionStage<InstallResult> start(InstallRequest request) {
@@ -87,6 +159,9 @@ public final class SimulatorConnector implements Connector {
 
 	private void finish(InstallRequest request, InstallResult outcome, CompletableFuture<InstallResult> result) {
 		this.inFlight.decrementAndGet();
+		if (outcome.installedVersion() != null) {
+			this.versions.put(request.target().name(), outcome.installedVersion());
+		}
 		logger.debug("Install on {} (key {}) finished: {}", request.target().name(), request.idempotencyKey(),
 				outcome.cause());
 		result.complete(outcome);

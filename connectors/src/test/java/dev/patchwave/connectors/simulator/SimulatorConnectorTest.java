@@ -168,6 +168,46 @@ class SimulatorConnectorTest {
 		assertThat(connector.totalInstalls()).isOne();
 	}
 
+	@Test
+	void statusAnswersTheOutcomeOfAKnownKeyAndNothingForAnUnknownOne() throws Exception {
+		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.05S"));
+		InstallResult installed = await(connector.install(request("k1", target("web-01"))));
+
+		assertThat(connector.status("k1").toCompletableFuture().get(10, TimeUnit.SECONDS)).contains(installed);
+		assertThat(connector.status("never-sent").toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
+	}
+
+	@Test
+	void anOutageAnswersInfrastructureErrorsReportsDownAndRecordsNothing() throws Exception {
+		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.05S"));
+		connector.startOutage();
+
+		InstallResult refused = await(connector.install(request("k1", target("web-01"))));
+
+		assertThat(refused.cause()).isEqualTo(ResultCause.INFRASTRUCTURE_ERROR);
+		assertThat(connector.health().isDown()).isTrue();
+		assertThat(connector.installCount("web-01")).isZero();
+		connector.endOutage();
+		assertThat(connector.health().status()).isEqualTo(dev.patchwave.common.connector.ConnectorHealth.Status.UP);
+		assertThat(await(connector.install(request("k1", target("web-01")))).cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(connector.installCount("web-01")).isOne();
+	}
+
+	@Test
+	void reportsTheInstalledVersionAndRollsBackToThePreviousOne() throws Exception {
+		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.01S"));
+		Target target = target("web-01");
+		await(connector.install(request("k1", target)));
+		assertThat(connector.installedVersion(target, PATCH).toCompletableFuture().get(10, TimeUnit.SECONDS))
+			.isEqualTo(PATCH.fixedVersion());
+
+		InstallResult rolledBack = await(connector.rollback(request("r1", target)));
+
+		assertThat(rolledBack.cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(connector.installedVersion(target, PATCH).toCompletableFuture().get(10, TimeUnit.SECONDS))
+			.isEqualTo(INSTALLED);
+	}
+
 	private SimulatorConnector connector(Map<String, String> settings) {
 		return connector("lab", settings);
 	}

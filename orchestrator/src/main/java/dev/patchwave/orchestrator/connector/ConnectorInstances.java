@@ -1,7 +1,9 @@
 package dev.patchwave.orchestrator.connector;
 
 import dev.patchwave.common.connector.Connector;
+import dev.patchwave.common.connector.ConnectorCheck;
 import dev.patchwave.common.connector.ConnectorConfig;
+import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.connector.ConnectorRegistry;
 import dev.patchwave.common.connector.InvalidConnectorConfigException;
 import dev.patchwave.orchestrator.InvalidInputException;
@@ -11,9 +13,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -23,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The configured connector instances, stored, and the live connector behind each one. A connector is built
- * once per instance and shared by every rollout that uses it, so it owns its pools and limits.
+ * once per instance and shared by every rollout that uses it, so it owns its pools and limits. Secret
+ * settings are stored encrypted, bound to their instance and setting, and decrypted only to build the
+ * connector; nothing that leaves this class carries them.
  */
 @Service
 public class ConnectorInstances {
@@ -39,14 +48,18 @@ public class ConnectorInstances {
 
 	private final ConnectorRegistry registry;
 
+	private final SecretCipher cipher;
+
 	private final Clock clock;
 
 	private final Map<String, Connector> live = new ConcurrentHashMap<>();
 
-	public ConnectorInstances(JdbcClient jdbc, JsonMapper json, ConnectorRegistry registry, Clock clock) {
+	public ConnectorInstances(JdbcClient jdbc, JsonMapper json, ConnectorRegistry registry, SecretCipher cipher,
+			Clock clock) {
 		this.jdbc = jdbc;
 		this.json = json;
 		this.registry = registry;
+		this.cipher = cipher;
 		this.clock = clock;
 	}
 
@@ -63,16 +76,19 @@ public class ConnectorInstances {
 			throw new InvalidInputException("name", "a connector named '%s' exists already".formatted(name));
 		}
 		Connector connector;
+		Set<String> secrets;
 		try {
 			connector = this.registry.create(new ConnectorConfig(name, type, settings));
+			secrets = this.registry.secretSettings(type);
 		}
 		catch (InvalidConnectorConfigException ex) {
 			String field = ex.setting().equals("type") ? "type" : "settings." + ex.setting();
 			throw new InvalidInputException(field, ex.getMessage());
 		}
-		Timestamp now = Timestamp.from(this.clock.instant());
+		Map<String, String> stored = new LinkedHashMap<>(settings);
+		stored.replaceAll((key, value) -> secrets.contains(key) ? this.cipher.encrypt(value, name + "/" + key) : value);
 		this.jdbc.sql("INSERT INTO connector_instance (name, type, settings, created_at) VALUES (?, ?, ?, ?)")
-			.params(name, type, this.json.writeValueAsString(settings), now)
+			.params(name, type, this.json.writeValueAsString(stored), Timestamp.from(this.clock.instant()))
 			.update();
 		Connector previous = this.live.put(name, connector);
 		if (previous != null) {
@@ -100,9 +116,25 @@ public class ConnectorInstances {
 	/** The live connector of an instance, built on first use from its stored settings. */
 	public Connector connector(String name) {
 		return this.live.computeIfAbsent(name, key -> {
-			ConnectorInstance instance = find(key).orElseThrow(() -> new NotFoundException("connector", key));
-			return this.registry.create(new ConnectorConfig(instance.name(), instance.type(), instance.settings()));
+			StoredInstance stored = this.jdbc.sql("SELECT type, settings FROM connector_instance WHERE name = ?")
+				.param(key)
+				.query((rs, row) -> new StoredInstance(rs.getString("type"), rs.getString("settings")))
+				.optional()
+				.orElseThrow(() -> new NotFoundException("connector", key));
+			Map<String, String> settings = new HashMap<>(this.json.readValue(stored.settings(), SETTINGS));
+			settings.replaceAll((setting, value) -> SecretCipher.isEncrypted(value)
+					? this.cipher.decrypt(value, key + "/" + setting) : value);
+			return this.registry.create(new ConnectorConfig(key, stored.type(), settings));
 		});
+	}
+
+	public ConnectorHealth health(String name) {
+		return connector(name).health();
+	}
+
+	/** Checks an instance against its real system: reachable, credentials accepted, templates present. */
+	public CompletionStage<List<ConnectorCheck>> test(String name) {
+		return connector(name).test();
 	}
 
 	@PreDestroy
@@ -112,8 +144,22 @@ public class ConnectorInstances {
 	}
 
 	private ConnectorInstance map(ResultSet rs, int row) throws SQLException {
-		return new ConnectorInstance(rs.getLong("id"), rs.getString("name"), rs.getString("type"),
-				this.json.readValue(rs.getString("settings"), SETTINGS), rs.getTimestamp("created_at").toInstant());
+		Map<String, String> plain = new LinkedHashMap<>();
+		Set<String> secrets = new TreeSet<>();
+		this.json.readValue(rs.getString("settings"), SETTINGS).forEach((key, value) -> {
+			if (SecretCipher.isEncrypted(value)) {
+				secrets.add(key);
+			}
+			else {
+				plain.put(key, value);
+			}
+		});
+		return new ConnectorInstance(rs.getLong("id"), rs.getString("name"), rs.getString("type"), plain, secrets,
+				rs.getTimestamp("created_at").toInstant());
+	}
+
+	private record StoredInstance(String type, String settings) {
+
 	}
 
 }

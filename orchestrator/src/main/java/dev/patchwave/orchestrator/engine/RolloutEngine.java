@@ -1,5 +1,8 @@
 package dev.patchwave.orchestrator.engine;
 
+import dev.patchwave.common.connector.Connector;
+import dev.patchwave.common.connector.ConnectorCapabilities;
+import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.connector.InstallRequest;
 import dev.patchwave.common.connector.InstallResult;
 import dev.patchwave.common.connector.ResultCause;
@@ -28,8 +31,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -93,6 +99,9 @@ public class RolloutEngine {
 	private final IntervalFunction backoff;
 
 	private final Map<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+	/** Rollout and connector pairs whose dispatch waits for the connector to come back, as rolloutId/name. */
+	private final Set<String> waitingFor = ConcurrentHashMap.newKeySet();
 
 	/** Deployments whose connector call is outstanding on this node. */
 	private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
@@ -420,11 +429,16 @@ public class RolloutEngine {
 			.orElseThrow(() -> new NotFoundException("patch", rollout.patchId()))
 			.patch();
 		List<Call> calls = new ArrayList<>();
+		Map<String, Boolean> down = new HashMap<>();
 		boolean skipped = inTransaction(() -> {
 			boolean any = false;
 			for (DeploymentRow deployment : pending) {
 				Target target = this.targets.find(deployment.targetId())
 					.orElseThrow(() -> new NotFoundException("target", deployment.targetName()));
+				if (down.computeIfAbsent(target.connector(), name -> heldBack(rollout.id(), name))) {
+					// the target stays pending: dispatch to this connector waits until its breaker lets calls through
+					continue;
+				}
 				if (!patch.isNeededAt(target.installedVersion())) {
 					this.store.markSkipped(deployment, target.installedVersion().toString(),
 							"Already at %s, the fixed version is %s".formatted(target.installedVersion(),
@@ -444,20 +458,76 @@ public class RolloutEngine {
 			}
 			return any;
 		});
-		calls.forEach(call -> send(call, patch));
+		send(calls, patch);
 		return skipped;
 	}
 
+	/**
+	 * Whether dispatch to a connector must wait because it is down; journals when a rollout starts and stops
+	 * waiting for it, once each, not on every step.
+	 */
+	private boolean heldBack(long rolloutId, String connector) {
+		ConnectorHealth health = this.connectors.health(connector);
+		String key = rolloutId + "/" + connector;
+		if (health.isDown()) {
+			if (this.waitingFor.add(key)) {
+				this.journal.append(rolloutId, EventJournal.ENGINE, "CONNECTOR_UNAVAILABLE",
+						"Dispatch to connector '%s' waits: %s".formatted(connector, health.detail()));
+				log.warn("Rollout {} waits for connector {}: {}", rolloutId, connector, health.detail());
+			}
+			return true;
+		}
+		if (this.waitingFor.remove(key)) {
+			this.journal.append(rolloutId, EventJournal.ENGINE, "CONNECTOR_AVAILABLE",
+					"Connector '%s' answers again; dispatch resumes".formatted(connector));
+			log.info("Rollout {} resumes dispatch to connector {}", rolloutId, connector);
+		}
+		return false;
+	}
+
+	/** Hands the calls to their connectors: in batches to systems that run one job for many targets. */
+	private void send(List<Call> calls, Patch patch) {
+		Map<String, List<Call>> byConnector = new LinkedHashMap<>();
+		calls.forEach(call -> byConnector.computeIfAbsent(call.target().connector(), name -> new ArrayList<>()).add(call));
+		byConnector.forEach((name, group) -> {
+			Connector connector;
+			try {
+				connector = this.connectors.connector(name);
+			}
+			catch (RuntimeException ex) {
+				group.forEach(call -> track(call, CompletableFuture.failedFuture(ex)));
+				return;
+			}
+			ConnectorCapabilities capabilities = connector.capabilities();
+			int batchSize = capabilities.batching() ? capabilities.maxBatchSize() : 1;
+			for (int from = 0; from < group.size(); from += batchSize) {
+				List<Call> batch = group.subList(from, Math.min(from + batchSize, group.size()));
+				List<CompletionStage<InstallResult>> outcomes;
+				try {
+					outcomes = batch.size() == 1 ? List.of(connector.install(request(batch.get(0), patch)))
+							: connector.installBatch(batch.stream().map(call -> request(call, patch)).toList());
+				}
+				catch (RuntimeException ex) {
+					outcomes = batch.stream().<CompletionStage<InstallResult>>map(call -> CompletableFuture.failedFuture(ex)).toList();
+				}
+				for (int i = 0; i < batch.size(); i++) {
+					track(batch.get(i), outcomes.get(i));
+				}
+			}
+		});
+	}
+
 	private void send(Call call, Patch patch) {
+		send(List.of(call), patch);
+	}
+
+	private static InstallRequest request(Call call, Patch patch) {
+		return new InstallRequest(call.key(), call.target(), patch);
+	}
+
+	/** Records the call's outcome when it comes, then takes the rollout a step further. */
+	private void track(Call call, CompletionStage<InstallResult> outcome) {
 		this.inFlight.add(call.deploymentId());
-		CompletionStage<InstallResult> outcome;
-		try {
-			outcome = this.connectors.connector(call.target().connector())
-				.install(new InstallRequest(call.key(), call.target(), patch));
-		}
-		catch (RuntimeException ex) {
-			outcome = CompletableFuture.failedFuture(ex);
-		}
 		Instant sent = now();
 		outcome.whenCompleteAsync((result, error) -> {
 			this.inFlight.remove(call.deploymentId());
@@ -511,11 +581,17 @@ public class RolloutEngine {
 			Duration wait = cause.isTransientTargetError()
 					? Duration.ofMillis(this.backoff.apply(deployment.attempts())) : this.properties.retryBackoff();
 			Instant retryAt = now.plus(wait);
+			// an outage answers every retry the same way: journal the first, not each one
+			boolean firstOfItsKind = cause != deployment.cause();
 			inTransaction(() -> {
 				this.store.awaitRetry(call.deploymentId(), call.key(), cause, result.exitCode(), result.message(),
 						retryAt);
-				this.journal.append(call.rolloutId(), EventJournal.ENGINE, "TARGET_RETRY_SCHEDULED", call.wave(),
-						call.target().name(), "%s; trying again at %s".formatted(describe(result), retryAt));
+				if (firstOfItsKind) {
+					this.journal.append(call.rolloutId(), EventJournal.ENGINE,
+							cause.isInfrastructureError() ? "TARGET_WAITING_FOR_CONNECTOR" : "TARGET_RETRY_SCHEDULED",
+							call.wave(), call.target().name(),
+							"%s; trying again from %s".formatted(describe(result), retryAt));
+				}
 			});
 			this.retries.schedule(() -> this.results.execute(() -> retry(call.rolloutId(), call.deploymentId())),
 					wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -566,11 +642,35 @@ public class RolloutEngine {
 				continue;
 			}
 			patch = patch != null ? patch : this.catalog.find(rollout.patchId()).orElseThrow().patch();
-			Target target = this.targets.find(deployment.targetId()).orElseThrow();
-			log.info("Resending {} of rollout {} under its key {}: no result was recorded", target.name(), rolloutId,
-					deployment.idempotencyKey());
-			send(new Call(rolloutId, deployment.id(), deployment.wave(), deployment.idempotencyKey(), target), patch);
+			recoverOrphan(new Call(rolloutId, deployment.id(), deployment.wave(), deployment.idempotencyKey(),
+					this.targets.find(deployment.targetId()).orElseThrow()), patch);
 		}
+	}
+
+	/**
+	 * Asks the connector what became of a call whose result this node never recorded; resends it under the
+	 * same key only when the connector never saw that key.
+	 */
+	private void recoverOrphan(Call call, Patch patch) {
+		CompletionStage<Optional<InstallResult>> known;
+		try {
+			known = this.connectors.connector(call.target().connector()).status(call.key());
+		}
+		catch (RuntimeException ex) {
+			known = CompletableFuture.failedFuture(ex);
+		}
+		this.inFlight.add(call.deploymentId());
+		known.whenCompleteAsync((outcome, error) -> {
+			this.inFlight.remove(call.deploymentId());
+			if (error == null && outcome.isPresent()) {
+				log.info("Recovered the result of {} under key {} from its connector", call.target().name(), call.key());
+				track(call, CompletableFuture.completedStage(outcome.get()));
+			}
+			else {
+				log.info("Resending {} under its key {}: no result was recorded", call.target().name(), call.key());
+				withLock(call.rolloutId(), () -> send(call, patch));
+			}
+		}, this.results);
 	}
 
 	private Map<DeploymentState, Integer> counts(long rolloutId, long waveId) {

@@ -1,5 +1,6 @@
 package dev.patchwave.orchestrator.rollout;
 
+import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.rollout.AdvanceMode;
 import dev.patchwave.common.rollout.RolloutState;
@@ -184,7 +185,21 @@ public class RolloutService {
 		String title = this.catalog.find(rollout.patchId()).map(entry -> entry.patch().title()).orElse(rollout.patchId());
 		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), title, rollout.selector(),
 				rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(), rollout.createdBy(),
-				rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves);
+				rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves,
+				rollout.state().isFinal() ? List.of() : waitingFor(rollout.id()));
+	}
+
+	/** Connectors holding this rollout up: down or failing, with targets waiting for them or held back. */
+	private List<ConnectorWait> waitingFor(long rolloutId) {
+		List<ConnectorWait> waits = new ArrayList<>();
+		for (RolloutStore.ConnectorLoad load : this.store.connectorLoad(rolloutId)) {
+			ConnectorHealth health = this.connectors.health(load.connector());
+			if (load.waiting() > 0 || (load.pending() > 0 && health.status() != ConnectorHealth.Status.UP)) {
+				waits.add(new ConnectorWait(load.connector(), health.status(), health.detail(), health.since(),
+						health.retryAt(), load.waiting(), load.pending()));
+			}
+		}
+		return waits;
 	}
 
 	private static List<WaveSpec> waveSpecs(List<RolloutRequest.WaveRequest> requests, List<FieldProblem> problems) {

@@ -159,6 +159,24 @@ public class RolloutStore {
 		return counts;
 	}
 
+	/**
+	 * Per connector of a rollout: targets waiting to be resent after an infrastructure error, and targets
+	 * still pending in a running wave.
+	 */
+	public List<ConnectorLoad> connectorLoad(long rolloutId) {
+		return this.jdbc.sql("""
+				SELECT t.connector,
+				  SUM(CASE WHEN d.state = 'DISPATCHED' AND d.cause = 'INFRASTRUCTURE_ERROR' AND d.retry_at IS NOT NULL
+				      THEN 1 ELSE 0 END) AS waiting,
+				  SUM(CASE WHEN d.state = 'PENDING' AND w.state = 'RUNNING' THEN 1 ELSE 0 END) AS pending
+				FROM deployment d JOIN target t ON t.id = d.target_id JOIN wave w ON w.id = d.wave_id
+				WHERE d.rollout_id = ? AND d.state IN ('DISPATCHED', 'PENDING')
+				GROUP BY t.connector ORDER BY t.connector""")
+			.param(rolloutId)
+			.query((rs, row) -> new ConnectorLoad(rs.getString("connector"), rs.getInt("waiting"), rs.getInt("pending")))
+			.list();
+	}
+
 	public List<DeploymentRow> pending(long waveId, int limit) {
 		return this.jdbc
 			.sql("SELECT " + DEPLOYMENT_COLUMNS
@@ -260,6 +278,11 @@ public class RolloutStore {
 			.params(cause.name(), exitCode, truncate(message), timestamp(retryAt), deploymentId,
 					DeploymentState.DISPATCHED.name(), key)
 			.update() == 1;
+	}
+
+	/** How many of a rollout's targets behind one connector wait for it, or are still to be dispatched. */
+	public record ConnectorLoad(String connector, int waiting, int pending) {
+
 	}
 
 	private static void requireOne(int updated, String kind, long id, Enum<?> from) {

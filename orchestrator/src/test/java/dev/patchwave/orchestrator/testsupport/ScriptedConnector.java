@@ -1,11 +1,19 @@
 package dev.patchwave.orchestrator.testsupport;
 
 import dev.patchwave.common.connector.Connector;
+import dev.patchwave.common.connector.ConnectorCapabilities;
+import dev.patchwave.common.connector.ConnectorCheck;
+import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.connector.InstallRequest;
 import dev.patchwave.common.connector.InstallResult;
 import dev.patchwave.common.connector.MsiexecExitCodes;
+import dev.patchwave.common.connector.ResultCause;
+import dev.patchwave.common.patch.Patch;
+import dev.patchwave.common.patch.Version;
+import dev.patchwave.common.target.Target;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,6 +48,38 @@ public class ScriptedConnector implements Connector {
 	ScriptedConnector(long latencyMillis, boolean gated) {
 		this.latencyMillis = latencyMillis;
 		this.gated = gated;
+	}
+
+	@Override
+	public ConnectorCapabilities capabilities() {
+		return ConnectorCapabilities.perTarget();
+	}
+
+	@Override
+	public CompletionStage<Optional<InstallResult>> status(String idempotencyKey) {
+		CompletableFuture<InstallResult> outcome = this.byKey.get(idempotencyKey);
+		return outcome == null ? CompletableFuture.completedStage(Optional.empty()) : outcome.thenApply(Optional::of);
+	}
+
+	@Override
+	public CompletionStage<Version> installedVersion(Target target, Patch patch) {
+		return CompletableFuture.completedStage(target.installedVersion());
+	}
+
+	@Override
+	public CompletionStage<InstallResult> rollback(InstallRequest request) {
+		return CompletableFuture.completedStage(new InstallResult(ResultCause.SUCCEEDED, 0, "removed",
+				request.target().installedVersion()));
+	}
+
+	@Override
+	public ConnectorHealth health() {
+		return ConnectorHealth.up();
+	}
+
+	@Override
+	public CompletionStage<List<ConnectorCheck>> test() {
+		return CompletableFuture.completedStage(List.of(ConnectorCheck.passed("scripted", "always answers")));
 	}
 
 	@Override

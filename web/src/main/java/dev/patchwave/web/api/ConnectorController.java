@@ -1,5 +1,7 @@
 package dev.patchwave.web.api;
 
+import dev.patchwave.common.connector.ConnectorCheck;
+import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.orchestrator.InvalidInputException;
 import dev.patchwave.orchestrator.connector.ConnectorInstance;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
@@ -8,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,6 +40,18 @@ class ConnectorController {
 		return ConnectorResponse.of(this.connectors.get(id));
 	}
 
+	@GetMapping("/{id}/health")
+	ConnectorHealth health(@PathVariable long id) {
+		return this.connectors.health(this.connectors.get(id).name());
+	}
+
+	/** Checks the connector against its real system now; 200 with each check's outcome, {@code ok} when all passed. */
+	@PostMapping("/{id}/test")
+	TestResponse test(@PathVariable long id) {
+		List<ConnectorCheck> checks = this.connectors.test(this.connectors.get(id).name()).toCompletableFuture().join();
+		return new TestResponse(checks.stream().allMatch(ConnectorCheck::ok), checks);
+	}
+
 	@PostMapping
 	ResponseEntity<ConnectorResponse> create(@RequestBody ConnectorRequest request) {
 		ConnectorInstance created = this.connectors.create(request.name(), request.type(), settings(request.settings()));
@@ -63,12 +78,18 @@ class ConnectorController {
 
 	}
 
-	record ConnectorResponse(long id, String name, String type, Map<String, String> settings, Instant createdAt) {
+	/** Secret settings appear by name only: they are accepted on write and never shown again. */
+	record ConnectorResponse(long id, String name, String type, Map<String, String> settings, Set<String> secrets,
+			Instant createdAt) {
 
 		static ConnectorResponse of(ConnectorInstance instance) {
 			return new ConnectorResponse(instance.id(), instance.name(), instance.type(), instance.settings(),
-					instance.createdAt());
+					instance.secrets(), instance.createdAt());
 		}
+
+	}
+
+	record TestResponse(boolean ok, List<ConnectorCheck> checks) {
 
 	}
 

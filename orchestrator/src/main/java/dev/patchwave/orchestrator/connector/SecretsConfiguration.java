@@ -1,0 +1,14 @@
+package dev.patchwave.orchestrator.connector;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class SecretsConfiguration {
+
+	@Bean
+	SecretCipher secretCipher(SecretsProperties properties) {
+		return SecretKeys.cipher(properties);
+	}
+
+}
