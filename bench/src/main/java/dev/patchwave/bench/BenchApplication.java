@@ -1,0 +1,31 @@
+package dev.patchwave.bench;
+
+import dev.patchwave.connectors.simulator.SimulatorConnectorFactory;
+import dev.patchwave.orchestrator.OrchestratorConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The orchestrator alone, driving simulated fleets, to measure how fast the engine runs rollouts. It runs
+ * its scenarios, prints what it measured and exits: with 1 when a scenario did not finish cleanly.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@EnableConfigurationProperties(BenchProperties.class)
+@Import({ OrchestratorConfiguration.class, Bench.class })
+public class BenchApplication {
+
+	@Bean
+	SimulatorConnectorFactory simulatorConnectorFactory() {
+		return new SimulatorConnectorFactory();
+	}
+
+	public static void main(String[] args) {
+		System.exit(SpringApplication.exit(SpringApplication.run(BenchApplication.class, args)));
+	}
+
+}
