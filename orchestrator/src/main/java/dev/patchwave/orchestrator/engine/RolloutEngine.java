@@ -103,6 +103,8 @@ public class RolloutEngine {
 	/** Rollout and connector pairs whose dispatch waits for the connector to come back, as rolloutId/name. */
 	private final Set<String> waitingFor = ConcurrentHashMap.newKeySet();
 
+	private final Map<String, Patch> patches = new ConcurrentHashMap<>();
+
 	/** Deployments whose connector call is outstanding on this node. */
 	private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -193,7 +195,7 @@ public class RolloutEngine {
 				String message = "Resumed";
 				for (WaveRow wave : this.store.waves(rolloutId)) {
 					if (wave.state() == WaveState.HALTED) {
-						int failed = counts(rolloutId, wave.id()).getOrDefault(DeploymentState.FAILED, 0);
+						int failed = counts(wave.id()).getOrDefault(DeploymentState.FAILED, 0);
 						this.store.acknowledgeFailures(wave.id(), failed);
 						this.store.moveWave(wave, WaveState.RUNNING, now);
 						message = "Resumed; wave '%s' continues with its %d failures acknowledged".formatted(wave.name(),
@@ -365,7 +367,7 @@ public class RolloutEngine {
 
 	private boolean stepRunningWave(RolloutRow rollout, WaveRow wave, boolean lastWave, Instant now) {
 		long rolloutId = rollout.id();
-		Map<DeploymentState, Integer> counts = counts(rolloutId, wave.id());
+		Map<DeploymentState, Integer> counts = counts(wave.id());
 		int failed = counts.getOrDefault(DeploymentState.FAILED, 0);
 		if (wave.isBreachedBy(failed)) {
 			inTransaction(() -> {
@@ -388,7 +390,7 @@ public class RolloutEngine {
 		if (free <= 0) {
 			return false;
 		}
-		List<DeploymentRow> pending = this.store.pending(wave.id(), free);
+		List<DeploymentRow> pending = this.store.pending(wave, free);
 		return !pending.isEmpty() && dispatch(rollout, pending, now);
 	}
 
@@ -425,9 +427,7 @@ public class RolloutEngine {
 	 * transaction; only then calls their connectors. Returns whether a slot is still free (skips take none).
 	 */
 	private boolean dispatch(RolloutRow rollout, List<DeploymentRow> pending, Instant now) {
-		Patch patch = this.catalog.find(rollout.patchId())
-			.orElseThrow(() -> new NotFoundException("patch", rollout.patchId()))
-			.patch();
+		Patch patch = patch(rollout.patchId());
 		List<Call> calls = new ArrayList<>();
 		Map<String, Boolean> down = new HashMap<>();
 		boolean skipped = inTransaction(() -> {
@@ -612,7 +612,7 @@ public class RolloutEngine {
 				return;
 			}
 			Target target = this.targets.find(deployment.targetId()).orElseThrow();
-			Patch patch = this.catalog.find(rollout.patchId()).orElseThrow().patch();
+			Patch patch = patch(rollout.patchId());
 			String key = deployment.cause() == ResultCause.TRANSIENT_TARGET_ERROR
 					? idempotencyKey(deploymentId, deployment.attempts() + 1) : deployment.idempotencyKey();
 			boolean claimed = inTransaction(() -> this.store.markRetried(deployment, key, now()));
@@ -625,7 +625,6 @@ public class RolloutEngine {
 	private void resendOrphans(long rolloutId, Duration minAge) {
 		RolloutRow rollout = rollout(rolloutId);
 		Instant cutoff = now().minus(minAge);
-		Patch patch = null;
 		for (DeploymentRow deployment : this.store.dispatched(rolloutId)) {
 			if (this.inFlight.contains(deployment.id())) {
 				continue;
@@ -641,9 +640,8 @@ public class RolloutEngine {
 			if (deployment.dispatchedAt().isAfter(cutoff)) {
 				continue;
 			}
-			patch = patch != null ? patch : this.catalog.find(rollout.patchId()).orElseThrow().patch();
 			recoverOrphan(new Call(rolloutId, deployment.id(), deployment.wave(), deployment.idempotencyKey(),
-					this.targets.find(deployment.targetId()).orElseThrow()), patch);
+					this.targets.find(deployment.targetId()).orElseThrow()), patch(rollout.patchId()));
 		}
 	}
 
@@ -673,8 +671,15 @@ public class RolloutEngine {
 		}, this.results);
 	}
 
-	private Map<DeploymentState, Integer> counts(long rolloutId, long waveId) {
-		return this.store.countsByWave(rolloutId).getOrDefault(waveId, Map.of());
+	private Map<DeploymentState, Integer> counts(long waveId) {
+		return this.store.counts(waveId);
+	}
+
+	/** The catalog changes only with a migration, so a patch read once serves every later dispatch. */
+	private Patch patch(String patchId) {
+		return this.patches.computeIfAbsent(patchId, id -> this.catalog.find(id)
+			.orElseThrow(() -> new NotFoundException("patch", id))
+			.patch());
 	}
 
 	private RolloutRow rollout(long rolloutId) {

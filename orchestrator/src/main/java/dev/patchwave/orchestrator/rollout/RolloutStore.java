@@ -177,13 +177,27 @@ public class RolloutStore {
 			.list();
 	}
 
-	public List<DeploymentRow> pending(long waveId, int limit) {
-		return this.jdbc
-			.sql("SELECT " + DEPLOYMENT_COLUMNS
-					+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.wave_id = ? AND d.state = ? ORDER BY d.target_name LIMIT ?")
-			.params(waveId, DeploymentState.PENDING.name(), limit)
+	/** The next pending targets of a wave in plan order: ids were given in the plan's order. */
+	public List<DeploymentRow> pending(WaveRow wave, int limit) {
+		return this.jdbc.sql("SELECT " + DEPLOYMENT_COLUMNS.replace("w.position", ":position AS position")
+				+ " FROM deployment d WHERE d.wave_id = :wave AND d.state = :state ORDER BY d.id LIMIT :limit")
+			.param("position", wave.position())
+			.param("wave", wave.id())
+			.param("state", DeploymentState.PENDING.name())
+			.param("limit", limit)
 			.query(RolloutStore::mapDeployment)
 			.list();
+	}
+
+	/** How many targets of one wave are in each state. */
+	public Map<DeploymentState, Integer> counts(long waveId) {
+		Map<DeploymentState, Integer> counts = new EnumMap<>(DeploymentState.class);
+		this.jdbc.sql("SELECT state, COUNT(*) AS n FROM deployment WHERE wave_id = ? GROUP BY state")
+			.param(waveId)
+			.query(rs -> {
+				counts.put(DeploymentState.valueOf(rs.getString("state")), rs.getInt("n"));
+			});
+		return counts;
 	}
 
 	public Optional<DeploymentRow> deployment(long id) {
