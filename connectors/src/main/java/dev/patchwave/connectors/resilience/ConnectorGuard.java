@@ -19,7 +19,6 @@ import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +32,9 @@ import java.util.function.Supplier;
  * the system's fault. Calls refused by the guard itself surface as {@link InfrastructureException}s too.
  */
 public final class ConnectorGuard implements AutoCloseable {
+
+	/** The longest a read waits because the system asked it to; longer requests are cut to this. */
+	private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
 	private final CircuitBreaker breaker;
 
@@ -90,7 +92,7 @@ public final class ConnectorGuard implements AutoCloseable {
 		return (attempt, outcome) -> {
 			if (outcome.isLeft() && outcome.getLeft() instanceof InfrastructureException infra
 					&& infra.retryAfter().isPresent()) {
-				return infra.retryAfter().get().toMillis();
+				return Math.min(infra.retryAfter().get().toMillis(), MAX_RETRY_AFTER.toMillis());
 			}
 			return backoff.apply(attempt);
 		};
@@ -149,25 +151,28 @@ public final class ConnectorGuard implements AutoCloseable {
 		}
 	}
 
-	private <T> T withTimeLimit(Callable<T> call) throws Exception {
+	/**
+	 * Runs the call on a thread of its own and interrupts it when it overruns, so a timed-out call does not go
+	 * on holding a place. Checked failures are the system's: classified here, inside the breaker.
+	 */
+	private <T> T withTimeLimit(Callable<T> call) {
 		try {
-			return this.timeLimiter.executeFutureSupplier(() -> CompletableFuture.supplyAsync(() -> {
-				try {
-					return call.call();
-				}
-				catch (RuntimeException ex) {
-					throw ex;
-				}
-				catch (Exception ex) {
-					throw new IllegalStateException(ex);
-				}
-			}, this.calls));
+			return this.timeLimiter.executeFutureSupplier(() -> this.calls.submit(call));
 		}
 		catch (TimeoutException ex) {
 			throw InfrastructureException.transientFailure("no answer within " + this.settings.callTimeout(), ex);
 		}
 		catch (ExecutionException ex) {
-			throw ex.getCause() instanceof Exception cause ? cause : ex;
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw InfrastructureException.transientFailure(String.valueOf(ex.getCause().getMessage()), ex.getCause());
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw InfrastructureException.transientFailure(ex.getMessage(), ex);
 		}
 	}
 
