@@ -5,12 +5,14 @@ import dev.patchwave.common.state.Transitions;
 /** Life of one target inside one rollout. */
 public enum DeploymentState {
 
-	PENDING, DISPATCHED, SUCCEEDED, FAILED, SKIPPED;
+	PENDING, DISPATCHED, SUCCEEDED, FAILED, SKIPPED, ROLLING_BACK, ROLLED_BACK, ROLLBACK_FAILED;
 
 	private static final Transitions<DeploymentState> TABLE = Transitions.of(DeploymentState.class)
 		.from(PENDING, DISPATCHED, SKIPPED)
 		.from(DISPATCHED, SUCCEEDED, FAILED)
 		.from(FAILED, DISPATCHED)
+		.from(SUCCEEDED, ROLLING_BACK)
+		.from(ROLLING_BACK, ROLLED_BACK, ROLLBACK_FAILED)
 		.build();
 
 	public static Transitions<DeploymentState> transitions() {

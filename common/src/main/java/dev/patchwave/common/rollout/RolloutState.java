@@ -5,14 +5,15 @@ import dev.patchwave.common.state.Transitions;
 /** Life of a rollout. The table below is the only place that says which moves are legal. */
 public enum RolloutState {
 
-	DRAFT, SCHEDULED, RUNNING, PAUSED, HALTED, SUCCEEDED, ABORTED;
+	DRAFT, SCHEDULED, RUNNING, PAUSED, HALTED, SUCCEEDED, ABORTED, ROLLING_BACK, ROLLED_BACK;
 
 	private static final Transitions<RolloutState> TABLE = Transitions.of(RolloutState.class)
 		.from(DRAFT, SCHEDULED, RUNNING, ABORTED)
 		.from(SCHEDULED, RUNNING, ABORTED)
 		.from(RUNNING, PAUSED, HALTED, SUCCEEDED, ABORTED)
-		.from(PAUSED, RUNNING, ABORTED)
-		.from(HALTED, RUNNING, ABORTED)
+		.from(PAUSED, RUNNING, ROLLING_BACK, ABORTED)
+		.from(HALTED, RUNNING, ROLLING_BACK, ABORTED)
+		.from(ROLLING_BACK, ROLLED_BACK, ABORTED)
 		.build();
 
 	public static Transitions<RolloutState> transitions() {

@@ -27,6 +27,16 @@ class DeploymentStateTest {
 	}
 
 	@Test
+	void onlyASucceededDeploymentIsRolledBackAndTheRollbackSettlesEitherWay() {
+		assertThat(DeploymentState.SUCCEEDED.moveTo(DeploymentState.ROLLING_BACK).moveTo(DeploymentState.ROLLED_BACK))
+			.isEqualTo(DeploymentState.ROLLED_BACK);
+		assertThat(DeploymentState.ROLLING_BACK.moveTo(DeploymentState.ROLLBACK_FAILED))
+			.isEqualTo(DeploymentState.ROLLBACK_FAILED);
+		assertThatThrownBy(() -> DeploymentState.PENDING.moveTo(DeploymentState.ROLLING_BACK))
+			.isInstanceOf(IllegalTransitionException.class);
+	}
+
+	@Test
 	void dispatchedDeploymentCannotBeSkipped() {
 		assertThat(DeploymentState.transitions().isAllowed(DeploymentState.DISPATCHED, DeploymentState.SKIPPED))
 			.isFalse();

@@ -31,7 +31,7 @@ class RolloutStateTest {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = RolloutState.class, names = { "SUCCEEDED", "ABORTED" })
+	@EnumSource(value = RolloutState.class, names = { "SUCCEEDED", "ABORTED", "ROLLED_BACK" })
 	void finalStatesAllowNoMove(RolloutState state) {
 		assertThat(state.isFinal()).isTrue();
 		for (RolloutState next : RolloutState.values()) {
@@ -40,9 +40,21 @@ class RolloutStateTest {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = RolloutState.class, names = { "SUCCEEDED", "ABORTED" }, mode = EnumSource.Mode.EXCLUDE)
+	@EnumSource(value = RolloutState.class, names = { "SUCCEEDED", "ABORTED", "ROLLED_BACK" },
+			mode = EnumSource.Mode.EXCLUDE)
 	void everyUnfinishedRolloutCanBeAborted(RolloutState state) {
 		assertThat(state.moveTo(RolloutState.ABORTED)).isEqualTo(RolloutState.ABORTED);
+	}
+
+	@Test
+	void onlyAHaltedOrPausedRolloutCanBeRolledBack() {
+		assertThat(RolloutState.HALTED.moveTo(RolloutState.ROLLING_BACK).moveTo(RolloutState.ROLLED_BACK))
+			.isEqualTo(RolloutState.ROLLED_BACK);
+		assertThat(RolloutState.PAUSED.moveTo(RolloutState.ROLLING_BACK)).isEqualTo(RolloutState.ROLLING_BACK);
+		assertThatThrownBy(() -> RolloutState.RUNNING.moveTo(RolloutState.ROLLING_BACK))
+			.isInstanceOf(IllegalTransitionException.class);
+		assertThatThrownBy(() -> RolloutState.SUCCEEDED.moveTo(RolloutState.ROLLING_BACK))
+			.isInstanceOf(IllegalTransitionException.class);
 	}
 
 	@Test

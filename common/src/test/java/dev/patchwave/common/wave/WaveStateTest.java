@@ -12,7 +12,7 @@ class WaveStateTest {
 	void waveRunsThenBakesThenSucceeds() {
 		WaveState state = WaveState.PENDING.moveTo(WaveState.RUNNING).moveTo(WaveState.BAKING).moveTo(WaveState.SUCCEEDED);
 		assertThat(state).isEqualTo(WaveState.SUCCEEDED);
-		assertThat(state.isFinal()).isTrue();
+		assertThat(WaveState.transitions().next(state)).containsExactly(WaveState.ROLLED_BACK);
 	}
 
 	@Test

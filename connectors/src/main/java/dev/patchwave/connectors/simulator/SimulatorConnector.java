@@ -59,6 +59,9 @@ public final class SimulatorConnector implements Connector {
 
 	private final ConcurrentMap<String, Version> versions = new ConcurrentHashMap<>();
 
+	/** The version each target had before its first install here, which a rollback returns it to. */
+	private final ConcurrentMap<String, Version> versionsBefore = new ConcurrentHashMap<>();
+
 	private volatile boolean outage;
 
 	private volatile Instant outageSince;
@@ -100,11 +103,11 @@ public final class SimulatorConnector implements Connector {
 	@Override
 	public CompletionStage<InstallResult> rollback(InstallRequest request) {
 		Target target = request.target();
+		Version before = this.versionsBefore.getOrDefault(target.name(), target.installedVersion());
 		CompletableFuture<InstallResult> result = new CompletableFuture<>();
 		this.executor.schedule(() -> {
-			this.versions.put(target.name(), target.installedVersion());
-			result.complete(new InstallResult(ResultCause.SUCCEEDED, MsiexecExitCodes.SUCCESS, "patch removed",
-					target.installedVersion()));
+			this.versions.put(target.name(), before);
+			result.complete(new InstallResult(ResultCause.SUCCEEDED, MsiexecExitCodes.SUCCESS, "patch removed", before));
 		}, delayNanos(random(target, 0)), TimeUnit.NANOSECONDS);
 		return result.minimalCompletionStage();
 	}
@@ -135,6 +138,9 @@ public final class SimulatorConnector implements Connector {
 
 	private CompletionStage<InstallResult> start(InstallRequest request) {
 		Target target = request.target();
+		if (target.installedVersion() != null) {
+			this.versionsBefore.putIfAbsent(target.name(), target.installedVersion());
+		}
 		int attempt = this.installCounts.merge(target.name(), 1, Integer::sum);
 		this.totalInstalls.incrementAndGet();
 		RandomGenerator random = random(target, attempt);

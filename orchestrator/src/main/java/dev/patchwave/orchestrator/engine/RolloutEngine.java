@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,10 @@ public class RolloutEngine {
 	private static final Logger log = LoggerFactory.getLogger(RolloutEngine.class);
 
 	private static final List<RolloutState> ACTIVE = List.of(RolloutState.RUNNING, RolloutState.PAUSED,
+			RolloutState.HALTED, RolloutState.ROLLING_BACK);
+
+	/** States in which an install already under way may still be retried. */
+	private static final Set<RolloutState> INSTALLING = EnumSet.of(RolloutState.RUNNING, RolloutState.PAUSED,
 			RolloutState.HALTED);
 
 	private final RolloutStore store;
@@ -216,7 +221,7 @@ public class RolloutEngine {
 			inTransaction(() -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ABORTED, now);
 				for (WaveRow wave : this.store.waves(rolloutId)) {
-					if (!wave.state().isFinal()) {
+					if (WaveState.transitions().isAllowed(wave.state(), WaveState.ABORTED)) {
 						this.store.moveWave(wave, WaveState.ABORTED, now);
 					}
 				}
@@ -251,6 +256,35 @@ public class RolloutEngine {
 				this.store.moveWave(waiting, WaveState.SUCCEEDED, now());
 				this.journal.append(rolloutId, actor, "WAVE_APPROVED", waiting.position(), null,
 						"Wave '%s' approved; the next wave may start".formatted(waiting.name()));
+			});
+			step(rolloutId);
+		});
+	}
+
+	/**
+	 * Takes the patch off every target it was installed on, newest wave first, a wave's max concurrency at a
+	 * time. Installs still in flight finish first and are rolled back too; retries waiting are dropped.
+	 */
+	public void rollback(long rolloutId, String actor) {
+		withLock(rolloutId, () -> {
+			RolloutRow rollout = rollout(rolloutId);
+			Instant now = now();
+			inTransaction(() -> {
+				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ROLLING_BACK, now);
+				for (WaveRow wave : this.store.waves(rolloutId)) {
+					if (wave.state() == WaveState.PENDING) {
+						this.store.moveWave(wave, WaveState.ABORTED, now);
+					}
+				}
+				for (DeploymentRow waiting : this.store.dispatched(rolloutId)) {
+					if (waiting.retryAt() != null) {
+						this.store.settle(waiting.id(), waiting.idempotencyKey(), DeploymentState.FAILED, waiting.cause(),
+								waiting.exitCode(), "Rollout rolled back while the target waited for a retry", null, now);
+					}
+				}
+				this.scheduler.cancelAll(rolloutId);
+				this.journal.append(rolloutId, actor, "ROLLBACK_STARTED", "Rolling back %d installed targets"
+					.formatted(this.store.countDeployments(rolloutId, DeploymentState.SUCCEEDED)));
 			});
 			step(rolloutId);
 		});
@@ -326,9 +360,14 @@ public class RolloutEngine {
 	 * threshold, bake or finish a complete wave, or fill free slots with pending targets.
 	 */
 	private void step(long rolloutId) {
-		boolean again = true;
-		while (again) {
-			again = stepOnce(rolloutId);
+		if (rollout(rolloutId).state() == RolloutState.ROLLING_BACK) {
+			stepRollback(rolloutId);
+		}
+		else {
+			boolean again = true;
+			while (again) {
+				again = stepOnce(rolloutId);
+			}
 		}
 		this.publisher.publishEvent(new RolloutChanged(rolloutId));
 	}
@@ -420,6 +459,89 @@ public class RolloutEngine {
 					"Wave '%s' finished; baking until %s".formatted(wave.name(), until));
 		});
 		return false;
+	}
+
+	/**
+	 * One step of a rollback: fill free places with installed targets, newest wave first; when none is left
+	 * and nothing is in flight, the rollout is rolled back.
+	 */
+	private void stepRollback(long rolloutId) {
+		List<WaveRow> waves = this.store.waves(rolloutId);
+		int limit = waves.stream().mapToInt(WaveRow::maxConcurrency).max().orElse(1);
+		int busy = (int) (this.store.countDeployments(rolloutId, DeploymentState.ROLLING_BACK)
+				+ this.store.countDeployments(rolloutId, DeploymentState.DISPATCHED));
+		List<DeploymentRow> installed = this.store.succeededNewestWaveFirst(rolloutId, Math.max(0, limit - busy));
+		Instant now = now();
+		if (installed.isEmpty() && busy == 0) {
+			inTransaction(() -> {
+				for (WaveRow wave : waves) {
+					if (WaveState.transitions().isAllowed(wave.state(), WaveState.ROLLED_BACK)) {
+						this.store.moveWave(wave, WaveState.ROLLED_BACK, now);
+					}
+				}
+				this.store.moveRollout(rolloutId, RolloutState.ROLLING_BACK, RolloutState.ROLLED_BACK, now);
+				this.journal.append(rolloutId, EventJournal.ENGINE, "ROLLED_BACK", "Rolled back: %d targets, %d failed to roll back"
+					.formatted(this.store.countDeployments(rolloutId, DeploymentState.ROLLED_BACK),
+							this.store.countDeployments(rolloutId, DeploymentState.ROLLBACK_FAILED)));
+			});
+			log.info("Rollout {} rolled back", rolloutId);
+			return;
+		}
+		Patch patch = patch(rollout(rolloutId).patchId());
+		List<Call> calls = new ArrayList<>();
+		inTransaction(() -> {
+			for (DeploymentRow deployment : installed) {
+				String key = "pw-d%d-rollback".formatted(deployment.id());
+				if (this.store.markRollingBack(deployment, key, now)) {
+					Target target = this.targets.find(deployment.targetId()).orElseThrow();
+					this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_ROLLING_BACK", deployment.wave(),
+							target.name(), "Rolling back through connector '%s'".formatted(target.connector()));
+					calls.add(new Call(rolloutId, deployment.id(), deployment.wave(), key, target));
+				}
+			}
+		});
+		calls.forEach(call -> sendRollback(call, patch));
+	}
+
+	private void sendRollback(Call call, Patch patch) {
+		CompletionStage<InstallResult> outcome;
+		try {
+			outcome = this.connectors.connector(call.target().connector()).rollback(request(call, patch));
+		}
+		catch (RuntimeException ex) {
+			outcome = CompletableFuture.failedFuture(ex);
+		}
+		this.inFlight.add(call.deploymentId());
+		outcome.whenCompleteAsync((result, error) -> {
+			this.inFlight.remove(call.deploymentId());
+			InstallResult settled = error == null ? result
+					: InstallResult.infrastructureError("Connector call failed: " + rootMessage(error));
+			withLock(call.rolloutId(), () -> onRollbackResult(call, patch, settled));
+		}, this.results);
+	}
+
+	/** A rollback the system could not take now is sent again later; any other answer settles it. */
+	private void onRollbackResult(Call call, Patch patch, InstallResult result) {
+		if (result.cause().isInfrastructureError()) {
+			this.retries.schedule(() -> this.results.execute(() -> withLock(call.rolloutId(), () -> sendRollback(call, patch))),
+					this.properties.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+			return;
+		}
+		boolean rolledBack = result.cause().isSuccess();
+		DeploymentState to = rolledBack ? DeploymentState.ROLLED_BACK : DeploymentState.ROLLBACK_FAILED;
+		String version = result.installedVersion() == null ? null : result.installedVersion().toString();
+		inTransaction(() -> {
+			if (this.store.settleRollback(call.deploymentId(), call.key(), to, result.cause(), result.exitCode(),
+					result.message(), version, now())) {
+				if (rolledBack && result.installedVersion() != null) {
+					this.targets.recordInstalledVersion(call.target().id(), result.installedVersion());
+				}
+				this.journal.append(call.rolloutId(), EventJournal.ENGINE,
+						rolledBack ? "TARGET_ROLLED_BACK" : "TARGET_ROLLBACK_FAILED", call.wave(), call.target().name(),
+						describe(result));
+			}
+		});
+		step(call.rolloutId());
 	}
 
 	/**
@@ -607,8 +729,14 @@ public class RolloutEngine {
 		withLock(rolloutId, () -> {
 			DeploymentRow deployment = this.store.deployment(deploymentId).orElseThrow();
 			RolloutRow rollout = rollout(rolloutId);
-			if (deployment.state() != DeploymentState.DISPATCHED || deployment.retryAt() == null
-					|| rollout.state().isFinal()) {
+			if (deployment.state() != DeploymentState.DISPATCHED || deployment.retryAt() == null) {
+				return;
+			}
+			if (!INSTALLING.contains(rollout.state())) {
+				inTransaction(() -> this.store.settle(deploymentId, deployment.idempotencyKey(), DeploymentState.FAILED,
+						deployment.cause(), deployment.exitCode(),
+						"The rollout is %s: the retry was dropped".formatted(rollout.state()), null, now()));
+				step(rolloutId);
 				return;
 			}
 			Target target = this.targets.find(deployment.targetId()).orElseThrow();

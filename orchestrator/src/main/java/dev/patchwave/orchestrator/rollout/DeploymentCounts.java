@@ -4,23 +4,29 @@ import dev.patchwave.common.deployment.DeploymentState;
 import java.util.Map;
 
 /** How many targets are in each deployment state. */
-public record DeploymentCounts(int pending, int dispatched, int succeeded, int failed, int skipped) {
+public record DeploymentCounts(int pending, int dispatched, int succeeded, int failed, int skipped, int rollingBack,
+		int rolledBack, int rollbackFailed) {
 
-	public static final DeploymentCounts NONE = new DeploymentCounts(0, 0, 0, 0, 0);
+	public static final DeploymentCounts NONE = new DeploymentCounts(0, 0, 0, 0, 0, 0, 0, 0);
 
 	public static DeploymentCounts of(Map<DeploymentState, Integer> counts) {
 		return new DeploymentCounts(counts.getOrDefault(DeploymentState.PENDING, 0),
 				counts.getOrDefault(DeploymentState.DISPATCHED, 0), counts.getOrDefault(DeploymentState.SUCCEEDED, 0),
-				counts.getOrDefault(DeploymentState.FAILED, 0), counts.getOrDefault(DeploymentState.SKIPPED, 0));
+				counts.getOrDefault(DeploymentState.FAILED, 0), counts.getOrDefault(DeploymentState.SKIPPED, 0),
+				counts.getOrDefault(DeploymentState.ROLLING_BACK, 0), counts.getOrDefault(DeploymentState.ROLLED_BACK, 0),
+				counts.getOrDefault(DeploymentState.ROLLBACK_FAILED, 0));
 	}
 
 	public DeploymentCounts plus(DeploymentCounts other) {
 		return new DeploymentCounts(this.pending + other.pending, this.dispatched + other.dispatched,
-				this.succeeded + other.succeeded, this.failed + other.failed, this.skipped + other.skipped);
+				this.succeeded + other.succeeded, this.failed + other.failed, this.skipped + other.skipped,
+				this.rollingBack + other.rollingBack, this.rolledBack + other.rolledBack,
+				this.rollbackFailed + other.rollbackFailed);
 	}
 
 	public int total() {
-		return this.pending + this.dispatched + this.succeeded + this.failed + this.skipped;
+		return this.pending + this.dispatched + this.succeeded + this.failed + this.skipped + this.rollingBack
+				+ this.rolledBack + this.rollbackFailed;
 	}
 
 	/** Targets that no longer need the patch: installed now or already at the fixed version. */

@@ -168,6 +168,11 @@ public class RolloutService {
 		return get(id);
 	}
 
+	public RolloutView rollback(long id, String actor) {
+		this.engine.rollback(id, actor);
+		return get(id);
+	}
+
 	public RolloutView advance(long id, String actor) {
 		this.engine.advance(id, actor);
 		return get(id);

@@ -14,10 +14,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,6 +37,10 @@ public class RolloutStore {
 			d.id, d.rollout_id, d.wave_id, w.position, d.target_id, d.target_name, d.state, d.attempts,
 			d.idempotency_key, d.exit_code, d.cause, d.message, d.installed_version, d.dispatched_at,
 			d.finished_at, d.retry_at""";
+
+	/** Wave states that mean its installs are over. */
+	private static final Set<WaveState> FINISHING = EnumSet.of(WaveState.BAKING, WaveState.HALTED, WaveState.SUCCEEDED,
+			WaveState.ABORTED);
 
 	private final JdbcClient jdbc;
 
@@ -128,7 +134,7 @@ public class RolloutStore {
 	public void moveWave(WaveRow wave, WaveState to, Instant at) {
 		wave.state().moveTo(to);
 		String stamp = to == WaveState.RUNNING ? ", started_at = COALESCE(started_at, :at)"
-				: (to == WaveState.BAKING || to == WaveState.HALTED || to.isFinal()) ? ", finished_at = :at" : "";
+				: FINISHING.contains(to) ? ", finished_at = :at" : "";
 		int updated = this.jdbc.sql("UPDATE wave SET state = :to" + stamp + " WHERE id = :id AND state = :from")
 			.param("to", to.name())
 			.param("at", timestamp(at))
@@ -247,6 +253,39 @@ public class RolloutStore {
 				  retry_at = NULL, finished_at = NULL
 				WHERE id = ? AND state = ?""")
 			.params(DeploymentState.DISPATCHED.name(), key, timestamp(at), deployment.id(), deployment.state().name())
+			.update() == 1;
+	}
+
+	/** Installed targets to roll back, newest wave first, and within a wave in plan order. */
+	public List<DeploymentRow> succeededNewestWaveFirst(long rolloutId, int limit) {
+		return this.jdbc.sql("SELECT " + DEPLOYMENT_COLUMNS
+				+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = ? AND d.state = ?"
+				+ " ORDER BY w.position DESC, d.id LIMIT ?")
+			.params(rolloutId, DeploymentState.SUCCEEDED.name(), limit)
+			.query(RolloutStore::mapDeployment)
+			.list();
+	}
+
+	/** Marks an installed target as being rolled back under the given key; false if it moved meanwhile. */
+	public boolean markRollingBack(DeploymentRow deployment, String key, Instant at) {
+		deployment.state().moveTo(DeploymentState.ROLLING_BACK);
+		return this.jdbc.sql("""
+				UPDATE deployment SET state = ?, idempotency_key = ?, dispatched_at = ?, finished_at = NULL, retry_at = NULL
+				WHERE id = ? AND state = ?""")
+			.params(DeploymentState.ROLLING_BACK.name(), key, timestamp(at), deployment.id(), deployment.state().name())
+			.update() == 1;
+	}
+
+	/** Settles a rollback under its key. */
+	public boolean settleRollback(long deploymentId, String key, DeploymentState to, ResultCause cause,
+			Integer exitCode, String message, String installedVersion, Instant at) {
+		DeploymentState.ROLLING_BACK.moveTo(to);
+		return this.jdbc.sql("""
+				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
+				  finished_at = ?
+				WHERE id = ? AND state = ? AND idempotency_key = ?""")
+			.params(to.name(), cause.name(), exitCode, truncate(message), installedVersion, timestamp(at), deploymentId,
+					DeploymentState.ROLLING_BACK.name(), key)
 			.update() == 1;
 	}
 

@@ -256,6 +256,46 @@ class RolloutEngineTest {
 	}
 
 	@Test
+	void rollingBackAHaltedRolloutTakesThePatchOffEveryTargetItWasInstalledOn() {
+		Fleet fleet = fleet(Map.of("latencyMillis", "5"))
+			.withTargets(8, i -> i == 5 ? Map.of("script", "1603") : Map.of());
+		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("canary", "2", 2, "0"),
+				wave("rest", "100%", 1, "0")), "manager");
+		this.rollouts.start(rollout.id(), "operator");
+		awaitState(rollout.id(), RolloutState.HALTED);
+		int installed = this.rollouts.get(rollout.id()).totals().succeeded();
+		assertThat(installed).isGreaterThanOrEqualTo(2);
+
+		assertThat(this.rollouts.rollback(rollout.id(), "operator").state()).isIn(RolloutState.ROLLING_BACK,
+				RolloutState.ROLLED_BACK);
+
+		RolloutView rolledBack = awaitState(rollout.id(), RolloutState.ROLLED_BACK);
+		assertThat(rolledBack.totals().rolledBack()).isEqualTo(installed);
+		assertThat(rolledBack.totals().succeeded()).isZero();
+		assertThat(rolledBack.totals().failed()).isEqualTo(1);
+		assertThat(rolledBack.waves()).extracting(w -> w.state())
+			.containsExactly(WaveState.ROLLED_BACK, WaveState.ROLLED_BACK);
+		assertThat(this.targets.list(fleet.selector(), 0, 100).items())
+			.allSatisfy(target -> assertThat(target.installedVersion()).hasToString(Fleet.VULNERABLE));
+		assertThat(types(rollout.id())).contains("ROLLBACK_STARTED", "TARGET_ROLLED_BACK", "ROLLED_BACK");
+		assertThatThrownBy(() -> this.rollouts.resume(rollout.id(), "operator"))
+			.isInstanceOf(IllegalTransitionException.class);
+	}
+
+	@Test
+	void aRunningRolloutCannotBeRolledBackUntilItIsPausedOrHalted() {
+		Fleet fleet = fleet(Map.of("gated", "true")).withTargets(2);
+		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 1, "0")), "manager");
+		this.rollouts.start(rollout.id(), "operator");
+
+		assertThatThrownBy(() -> this.rollouts.rollback(rollout.id(), "operator"))
+			.isInstanceOf(IllegalTransitionException.class)
+			.hasMessageContaining("RUNNING to ROLLING_BACK");
+		this.rollouts.abort(rollout.id(), "operator");
+		this.scripted.connector(fleet.connector()).releaseAll();
+	}
+
+	@Test
 	void pausingADraftIsAnIllegalTransition() {
 		Fleet fleet = fleet(Map.of()).withTargets(1);
 		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 1, "0")), "manager");

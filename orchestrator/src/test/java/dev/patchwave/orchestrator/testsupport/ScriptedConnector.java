@@ -43,6 +43,8 @@ public class ScriptedConnector implements Connector {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	private final Map<String, Version> versionsBefore = new ConcurrentHashMap<>();
+
 	private final AtomicInteger maxInFlight = new AtomicInteger();
 
 	ScriptedConnector(long latencyMillis, boolean gated) {
@@ -69,7 +71,7 @@ public class ScriptedConnector implements Connector {
 	@Override
 	public CompletionStage<InstallResult> rollback(InstallRequest request) {
 		return CompletableFuture.completedStage(new InstallResult(ResultCause.SUCCEEDED, 0, "removed",
-				request.target().installedVersion()));
+				this.versionsBefore.getOrDefault(request.target().name(), request.target().installedVersion())));
 	}
 
 	@Override
@@ -89,6 +91,7 @@ public class ScriptedConnector implements Connector {
 
 	private CompletableFuture<InstallResult> begin(InstallRequest request) {
 		String target = request.target().name();
+		this.versionsBefore.putIfAbsent(target, request.target().installedVersion());
 		this.installed.add(target);
 		int attempt = this.attemptsByTarget.computeIfAbsent(target, name -> new AtomicInteger()).incrementAndGet();
 		this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);

@@ -84,6 +84,11 @@ class RolloutController {
 		return this.rollouts.abort(id, user.getName());
 	}
 
+	@PostMapping("/{id}/rollback")
+	RolloutView rollback(@PathVariable long id, Principal user) {
+		return this.rollouts.rollback(id, user.getName());
+	}
+
 	@PostMapping("/{id}/advance")
 	RolloutView advance(@PathVariable long id, Principal user) {
 		return this.rollouts.advance(id, user.getName());

@@ -1,6 +1,8 @@
 package dev.patchwave.web.connector;
 
+import dev.patchwave.connectors.awx.AwxConnectorFactory;
 import dev.patchwave.connectors.simulator.SimulatorConnectorFactory;
+import dev.patchwave.connectors.ssh.SshConnectorFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,6 +13,16 @@ class ConnectorFactories {
 	@Bean
 	SimulatorConnectorFactory simulatorConnectorFactory() {
 		return new SimulatorConnectorFactory();
+	}
+
+	@Bean
+	SshConnectorFactory sshConnectorFactory() {
+		return new SshConnectorFactory();
+	}
+
+	@Bean
+	AwxConnectorFactory awxConnectorFactory() {
+		return new AwxConnectorFactory();
 	}
 
 }

@@ -20,6 +20,8 @@ enum RolloutAction {
 
 	PAUSE("Pause", "Rollout paused: targets in flight finish, no new one is dispatched"),
 
+	ROLLBACK("Roll back", "Rolling back: the patch comes off every target it was installed on"),
+
 	ABORT("Abort", "Rollout aborted");
 
 	private final String label;
@@ -54,6 +56,7 @@ enum RolloutAction {
 			case ADVANCE -> state.dispatches()
 					&& rollout.waves().stream().anyMatch(wave -> wave.state() == WaveState.AWAITING_APPROVAL);
 			case PAUSE -> allows(state, RolloutState.PAUSED);
+			case ROLLBACK -> allows(state, RolloutState.ROLLING_BACK);
 			case ABORT -> allows(state, RolloutState.ABORTED);
 		};
 	}
@@ -64,6 +67,7 @@ enum RolloutAction {
 			case RESUME -> rollouts.resume(id, actor);
 			case ADVANCE -> rollouts.advance(id, actor);
 			case PAUSE -> rollouts.pause(id, actor);
+			case ROLLBACK -> rollouts.rollback(id, actor);
 			case ABORT -> rollouts.abort(id, actor);
 		}
 	}
@@ -80,9 +84,9 @@ enum RolloutAction {
 		return this.done;
 	}
 
-	/** Only aborting cannot be undone, so only it asks first. */
+	/** Aborting and rolling back cannot be undone, so they ask first. */
 	public boolean needsConfirmation() {
-		return this == ABORT;
+		return this == ABORT || this == ROLLBACK;
 	}
 
 	private static boolean allows(RolloutState from, RolloutState to) {

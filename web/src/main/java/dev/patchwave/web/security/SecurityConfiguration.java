@@ -20,7 +20,7 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-	private static final String ROLLOUT_ACTIONS = "/api/v1/rollouts/{id}/{action:start|pause|resume|abort|advance}";
+	private static final String ROLLOUT_ACTIONS = "/api/v1/rollouts/{id}/{action:start|pause|resume|abort|advance|rollback}";
 
 	@Bean
 	RoleHierarchy roleHierarchy() {
