@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Register it with {@code @RegisterExtension static SshdHosts hosts = new SshdHosts(3);}. Fails, rather
  * than skips, when {@code /usr/sbin/sshd} is missing: these tests are the only proof the connector works.
  */
-final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
+public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 
 	static final String PASSPHRASE = "correct horse battery staple";
 
@@ -60,7 +60,7 @@ final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 
 	private KeyFiles strangerKey;
 
-	SshdHosts(int hostCount) {
+	public SshdHosts(int hostCount) {
 		if (hostCount < 1 || hostCount > 16) {
 			throw new IllegalArgumentException("one sshd listens on 1 to 16 addresses");
 		}
@@ -110,12 +110,12 @@ final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		}
 	}
 
-	String user() {
+	public String user() {
 		return System.getProperty("user.name");
 	}
 
 	/** The address of the n-th host, from 0. */
-	String address(int host) {
+	public String address(int host) {
 		return "127.0.0.%d:%d".formatted(host + 2, this.port);
 	}
 
@@ -124,7 +124,7 @@ final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		return "127.0.0.%d:%d".formatted(this.hostCount + 2, this.port);
 	}
 
-	String privateKey() {
+	public String privateKey() {
 		return this.clientKey.privateKey();
 	}
 
@@ -139,7 +139,7 @@ final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** The hosts' real key, as known_hosts lines. */
-	String knownHosts() {
+	public String knownHosts() {
 		return knownHosts(this.hostKey);
 	}
 
@@ -154,33 +154,33 @@ final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/** The command that plays an installer: {@code <behaviour> <target> <version> [words to print]}. */
-	String installer() {
+	public String installer() {
 		return this.dir.resolve("fake-installer").toString();
 	}
 
 	/** The command that prints the version the target runs: {@code <target>}. */
-	String verifier() {
+	public String verifier() {
 		return this.dir.resolve("fake-verify").toString();
 	}
 
 	/** The command that restores the version a target ran before its last install: {@code <target>}. */
-	String rollbacker() {
+	public String rollbacker() {
 		return this.dir.resolve("fake-rollback").toString();
 	}
 
 	/** How often the installer ran for the target. */
-	int runs(String target) throws IOException {
+	public int runs(String target) throws IOException {
 		Path runs = this.dir.resolve("runs-" + target);
 		return Files.exists(runs) ? Files.readAllLines(runs).size() : 0;
 	}
 
 	/** The version the fake installer left on the target, or null when it never wrote one. */
-	String version(String target) throws IOException {
+	public String version(String target) throws IOException {
 		Path version = this.dir.resolve("version-" + target);
 		return Files.exists(version) ? Files.readString(version).strip() : null;
 	}
 
-	void setVersion(String target, String version) throws IOException {
+	public void setVersion(String target, String version) throws IOException {
 		Files.writeString(this.dir.resolve("version-" + target), version + "\n");
 	}
 
