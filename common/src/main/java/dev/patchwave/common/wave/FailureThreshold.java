@@ -16,19 +16,7 @@ public record FailureThreshold(int value, boolean percent) {
 	}
 
 	public static FailureThreshold parse(String text) {
-		if (text == null || text.isBlank()) {
-			throw new IllegalArgumentException("must be a count like \"0\" or a percentage like \"10%\"");
-		}
-		String trimmed = text.trim();
-		boolean percent = trimmed.endsWith("%");
-		String number = percent ? trimmed.substring(0, trimmed.length() - 1).trim() : trimmed;
-		try {
-			return new FailureThreshold(Integer.parseInt(number), percent);
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException(
-					"'%s' is not a count like \"0\" or a percentage like \"10%%\"".formatted(text));
-		}
+		return CountOrPercentage.parse(text, "0", "10%", FailureThreshold::new);
 	}
 
 	/** The number of failures a wave of {@code waveSize} targets tolerates; a percentage rounds down. */

@@ -16,19 +16,7 @@ public record WaveSize(int value, boolean percent) {
 	}
 
 	public static WaveSize parse(String text) {
-		if (text == null || text.isBlank()) {
-			throw new IllegalArgumentException("must be a count like \"5\" or a percentage like \"25%\"");
-		}
-		String trimmed = text.trim();
-		boolean percent = trimmed.endsWith("%");
-		String number = percent ? trimmed.substring(0, trimmed.length() - 1).trim() : trimmed;
-		try {
-			return new WaveSize(Integer.parseInt(number), percent);
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException(
-					"'%s' is not a count like \"5\" or a percentage like \"25%%\"".formatted(text));
-		}
+		return CountOrPercentage.parse(text, "5", "25%", WaveSize::new);
 	}
 
 	/** The number of targets this size takes out of {@code remaining} unplaced targets. */

@@ -225,12 +225,7 @@ public class RolloutEngine {
 						this.store.moveWave(wave, WaveState.ABORTED, now);
 					}
 				}
-				for (DeploymentRow waiting : this.store.dispatched(rolloutId)) {
-					if (waiting.retryAt() != null) {
-						this.store.settle(waiting.id(), waiting.idempotencyKey(), DeploymentState.FAILED, waiting.cause(),
-								waiting.exitCode(), "Rollout aborted while the target waited for a retry", null, now);
-					}
-				}
+				dropWaitingRetries(rolloutId, "Rollout aborted while the target waited for a retry", now);
 				this.scheduler.cancelAll(rolloutId);
 				this.journal.append(rolloutId, actor, "ABORTED", "Aborted: no further target will be dispatched");
 			});
@@ -276,18 +271,23 @@ public class RolloutEngine {
 						this.store.moveWave(wave, WaveState.ABORTED, now);
 					}
 				}
-				for (DeploymentRow waiting : this.store.dispatched(rolloutId)) {
-					if (waiting.retryAt() != null) {
-						this.store.settle(waiting.id(), waiting.idempotencyKey(), DeploymentState.FAILED, waiting.cause(),
-								waiting.exitCode(), "Rollout rolled back while the target waited for a retry", null, now);
-					}
-				}
+				dropWaitingRetries(rolloutId, "Rollout rolled back while the target waited for a retry", now);
 				this.scheduler.cancelAll(rolloutId);
 				this.journal.append(rolloutId, actor, "ROLLBACK_STARTED", "Rolling back %d installed targets"
 					.formatted(this.store.countDeployments(rolloutId, DeploymentState.SUCCEEDED)));
 			});
 			step(rolloutId);
 		});
+	}
+
+	/** Targets waiting for a retry will not get one: they fail with the given reason. */
+	private void dropWaitingRetries(long rolloutId, String reason, Instant now) {
+		for (DeploymentRow waiting : this.store.dispatched(rolloutId)) {
+			if (waiting.retryAt() != null) {
+				this.store.settle(waiting.id(), waiting.idempotencyKey(), DeploymentState.FAILED, waiting.cause(),
+						waiting.exitCode(), reason, null, now);
+			}
+		}
 	}
 
 	/** Called by Quartz when a wave's bake time is over. */
