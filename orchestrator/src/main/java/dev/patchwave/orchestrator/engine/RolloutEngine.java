@@ -37,14 +37,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -109,6 +112,8 @@ public class RolloutEngine {
 	private final Set<String> waitingFor = ConcurrentHashMap.newKeySet();
 
 	private final Map<String, Patch> patches = new ConcurrentHashMap<>();
+
+	private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
 
 	/** Deployments whose connector call is outstanding on this node. */
 	private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
@@ -647,25 +652,53 @@ public class RolloutEngine {
 		return new InstallRequest(call.key(), call.target(), patch);
 	}
 
-	/** Records the call's outcome when it comes, then takes the rollout a step further. */
+	/**
+	 * Queues the call's outcome when it comes. Results that arrive while the rollout is busy wait in its
+	 * inbox and are then recorded together, in one transaction followed by one step, so a wave with many
+	 * targets in flight does not pay a commit and a step per result.
+	 */
 	private void track(Call call, CompletionStage<InstallResult> outcome) {
 		this.inFlight.add(call.deploymentId());
 		Instant sent = now();
-		outcome.whenCompleteAsync((result, error) -> {
-			this.inFlight.remove(call.deploymentId());
+		outcome.whenComplete((result, error) -> {
 			InstallResult settled = error == null ? result
 					: InstallResult.infrastructureError("Connector call failed: " + rootMessage(error));
 			this.metrics.recordResult(settled.cause(), Duration.between(sent, now()));
-			try {
-				withLock(call.rolloutId(), () -> onResult(call, settled));
-			}
-			catch (RuntimeException ex) {
-				log.error("Result of {} for rollout {} could not be recorded; it is resent after {}",
-						call.target().name(), call.rolloutId(), this.properties.orphanAfter(), ex);
-			}
-		}, this.results);
+			inbox(call.rolloutId()).results().add(new Outcome(call, settled));
+			this.inFlight.remove(call.deploymentId());
+			this.results.execute(() -> drain(call.rolloutId()));
+		});
 	}
 
+	private Inbox inbox(long rolloutId) {
+		return this.inboxes.computeIfAbsent(rolloutId, id -> new Inbox(new ConcurrentLinkedQueue<>(), new AtomicBoolean()));
+	}
+
+	/** Records whatever results wait in the rollout's inbox; one drainer at a time, none left behind. */
+	private void drain(long rolloutId) {
+		Inbox inbox = inbox(rolloutId);
+		while (!inbox.results().isEmpty() && inbox.draining().compareAndSet(false, true)) {
+			try {
+				withLock(rolloutId, () -> {
+					List<Outcome> batch = new ArrayList<>();
+					for (Outcome next = inbox.results().poll(); next != null; next = inbox.results().poll()) {
+						batch.add(next);
+					}
+					inTransaction(() -> batch.forEach(outcome -> onResult(outcome.call(), outcome.result())));
+					step(rolloutId);
+				});
+			}
+			catch (RuntimeException ex) {
+				log.error("Results for rollout {} could not be recorded; their targets are resent after {}", rolloutId,
+						this.properties.orphanAfter(), ex);
+			}
+			finally {
+				inbox.draining().set(false);
+			}
+		}
+	}
+
+	/** Records one result; the caller takes the step after a batch of them. */
 	private void onResult(Call call, InstallResult result) {
 		DeploymentRow deployment = this.store.deployment(call.deploymentId()).orElseThrow();
 		if (deployment.state() != DeploymentState.DISPATCHED || !call.key().equals(deployment.idempotencyKey())) {
@@ -718,7 +751,6 @@ public class RolloutEngine {
 			this.retries.schedule(() -> this.results.execute(() -> retry(call.rolloutId(), call.deploymentId())),
 					wait.toMillis(), TimeUnit.MILLISECONDS);
 		}
-		step(call.rolloutId());
 	}
 
 	/**
@@ -864,6 +896,16 @@ public class RolloutEngine {
 			root = root.getCause();
 		}
 		return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+	}
+
+	/** A result waiting to be recorded. */
+	private record Outcome(Call call, InstallResult result) {
+
+	}
+
+	/** A rollout's results not yet recorded, and whether a thread is recording them now. */
+	private record Inbox(Queue<Outcome> results, AtomicBoolean draining) {
+
 	}
 
 	/** One connector call: which attempt of which deployment, for which target. */
