@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -496,7 +497,7 @@ public class RolloutEngine {
 		List<Call> calls = new ArrayList<>();
 		inTransaction(() -> {
 			for (DeploymentRow deployment : installed) {
-				String key = "pw-d%d-rollback".formatted(deployment.id());
+				String key = rollbackKey(deployment.id());
 				if (this.store.markRollingBack(deployment, key, now)) {
 					Target target = this.targets.find(deployment.targetId()).orElseThrow();
 					this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_ROLLING_BACK", deployment.wave(),
@@ -877,8 +878,21 @@ public class RolloutEngine {
 		return this.clock.instant();
 	}
 
+	/**
+	 * The key of one attempt: readable (deployment and attempt) and unique beyond this database, so that two
+	 * Patchwave installations, or a database restored from an old backup, never present a host with a key
+	 * it has already seen for another install. Stored before the call; resends reuse the stored key.
+	 */
 	static String idempotencyKey(long deploymentId, int attempt) {
-		return "pw-d%d-a%d".formatted(deploymentId, attempt);
+		return "pw-d%d-a%d-%s".formatted(deploymentId, attempt, uniqueSuffix());
+	}
+
+	static String rollbackKey(long deploymentId) {
+		return "pw-d%d-rollback-%s".formatted(deploymentId, uniqueSuffix());
+	}
+
+	private static String uniqueSuffix() {
+		return UUID.randomUUID().toString().substring(0, 8);
 	}
 
 	private static String describe(InstallResult result) {

@@ -133,7 +133,7 @@ class RolloutEngineTest {
 		DeploymentView recovered = deployment(rollout.id(), fleet.name(0));
 		assertThat(recovered.state()).isEqualTo(DeploymentState.SUCCEEDED);
 		assertThat(recovered.attempts()).isEqualTo(2);
-		assertThat(recovered.idempotencyKey()).endsWith("-a2");
+		assertThat(recovered.idempotencyKey()).matches("pw-d\\d+-a2-[0-9a-f]{8}");
 		DeploymentView exhausted = deployment(rollout.id(), fleet.name(1));
 		assertThat(exhausted.state()).isEqualTo(DeploymentState.FAILED);
 		assertThat(exhausted.attempts()).isEqualTo(3);
