@@ -122,7 +122,8 @@ public class ConnectorInstances {
 				.optional()
 				.orElseThrow(() -> new NotFoundException("connector", key));
 			Map<String, String> settings = new HashMap<>(this.json.readValue(stored.settings(), SETTINGS));
-			settings.replaceAll((setting, value) -> SecretCipher.isEncrypted(value)
+			Set<String> secrets = secretSettings(stored.type());
+			settings.replaceAll((setting, value) -> secrets.contains(setting)
 					? this.cipher.decrypt(value, key + "/" + setting) : value);
 			return this.registry.create(new ConnectorConfig(key, stored.type(), settings));
 		});
@@ -146,8 +147,9 @@ public class ConnectorInstances {
 	private ConnectorInstance map(ResultSet rs, int row) throws SQLException {
 		Map<String, String> plain = new LinkedHashMap<>();
 		Set<String> secrets = new TreeSet<>();
+		Set<String> secretSettings = secretSettings(rs.getString("type"));
 		this.json.readValue(rs.getString("settings"), SETTINGS).forEach((key, value) -> {
-			if (SecretCipher.isEncrypted(value)) {
+			if (secretSettings.contains(key)) {
 				secrets.add(key);
 			}
 			else {
@@ -156,6 +158,11 @@ public class ConnectorInstances {
 		});
 		return new ConnectorInstance(rs.getLong("id"), rs.getString("name"), rs.getString("type"), plain, secrets,
 				rs.getTimestamp("created_at").toInstant());
+	}
+
+	/** The secret settings of a type; none for a type no factory provides any more, which cannot be built anyway. */
+	private Set<String> secretSettings(String type) {
+		return this.registry.types().contains(type) ? this.registry.secretSettings(type) : Set.of();
 	}
 
 	private record StoredInstance(String type, String settings) {

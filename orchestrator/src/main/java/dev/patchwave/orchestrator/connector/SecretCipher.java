@@ -69,8 +69,4 @@ public final class SecretCipher {
 		}
 	}
 
-	public static boolean isEncrypted(String value) {
-		return value != null && value.startsWith(PREFIX);
-	}
-
 }

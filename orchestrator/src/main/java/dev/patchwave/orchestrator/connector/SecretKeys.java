@@ -41,16 +41,17 @@ final class SecretKeys {
 		new SecureRandom().nextBytes(key);
 		Path parent = file.toAbsolutePath().getParent();
 		Files.createDirectories(parent);
+		// written whole to a file of its own first, so no reader ever sees a key file half written
+		Path partial = Files.createTempFile(parent, "secret", ".partial",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		Files.writeString(partial, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
 		try {
-			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-		}
-		catch (UnsupportedOperationException ex) {
-			Files.createFile(file);
+			Files.move(partial, file);
 		}
 		catch (FileAlreadyExistsException ex) {
+			Files.delete(partial);
 			return;
 		}
-		Files.writeString(file, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
 		log.info("Created a new key for connector secrets at {}; keep it safe and back it up: stored secrets cannot be read without it",
 				file);
 	}

@@ -286,10 +286,13 @@ public class RolloutEngine {
 		});
 	}
 
-	/** Targets waiting for a retry will not get one: they fail with the given reason. */
+	/**
+	 * Targets that a host turned away (busy) will not be tried again: they fail with the given reason. Those
+	 * waiting after an infrastructure error may have installed; their retry asks the connector instead.
+	 */
 	private void dropWaitingRetries(long rolloutId, String reason, Instant now) {
 		for (DeploymentRow waiting : this.store.dispatched(rolloutId)) {
-			if (waiting.retryAt() != null) {
+			if (waiting.retryAt() != null && waiting.cause() == ResultCause.TRANSIENT_TARGET_ERROR) {
 				this.store.settle(waiting.id(), waiting.idempotencyKey(), DeploymentState.FAILED, waiting.cause(),
 						waiting.exitCode(), reason, null, now);
 			}
@@ -435,8 +438,9 @@ public class RolloutEngine {
 		if (free <= 0) {
 			return false;
 		}
-		List<DeploymentRow> pending = this.store.pending(wave, free);
-		return !pending.isEmpty() && dispatch(rollout, pending, now);
+		// read past the free slots, so targets held back for a connector that is down do not block the others
+		List<DeploymentRow> pending = this.store.pending(wave, Math.min(free * 4, 1000));
+		return !pending.isEmpty() && dispatch(rollout, pending, free, now);
 	}
 
 	private boolean finishWave(RolloutRow rollout, WaveRow wave, boolean lastWave, Instant now) {
@@ -529,8 +533,13 @@ public class RolloutEngine {
 	/** A rollback the system could not take now is sent again later; any other answer settles it. */
 	private void onRollbackResult(Call call, Patch patch, InstallResult result) {
 		if (result.cause().isInfrastructureError()) {
-			this.retries.schedule(() -> this.results.execute(() -> withLock(call.rolloutId(), () -> sendRollback(call, patch))),
-					this.properties.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+			this.retries.schedule(() -> this.results.execute(() -> withLock(call.rolloutId(), () -> {
+				DeploymentRow row = this.store.deployment(call.deploymentId()).orElseThrow();
+				if (row.state() == DeploymentState.ROLLING_BACK && call.key().equals(row.idempotencyKey())
+						&& rollout(call.rolloutId()).state() == RolloutState.ROLLING_BACK) {
+					sendRollback(call, patch);
+				}
+			})), this.properties.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
 			return;
 		}
 		boolean rolledBack = result.cause().isSuccess();
@@ -554,13 +563,16 @@ public class RolloutEngine {
 	 * Marks the pending targets dispatched, or skipped when they already run the fixed version, in one
 	 * transaction; only then calls their connectors. Returns whether a slot is still free (skips take none).
 	 */
-	private boolean dispatch(RolloutRow rollout, List<DeploymentRow> pending, Instant now) {
+	private boolean dispatch(RolloutRow rollout, List<DeploymentRow> pending, int free, Instant now) {
 		Patch patch = patch(rollout.patchId());
 		List<Call> calls = new ArrayList<>();
 		Map<String, Boolean> down = new HashMap<>();
 		boolean skipped = inTransaction(() -> {
 			boolean any = false;
 			for (DeploymentRow deployment : pending) {
+				if (calls.size() == free) {
+					break;
+				}
 				Target target = this.targets.find(deployment.targetId())
 					.orElseThrow(() -> new NotFoundException("target", deployment.targetName()));
 				if (down.computeIfAbsent(target.connector(), name -> heldBack(rollout.id(), name))) {
@@ -666,7 +678,6 @@ public class RolloutEngine {
 					: InstallResult.infrastructureError("Connector call failed: " + rootMessage(error));
 			this.metrics.recordResult(settled.cause(), Duration.between(sent, now()));
 			inbox(call.rolloutId()).results().add(new Outcome(call, settled));
-			this.inFlight.remove(call.deploymentId());
 			this.results.execute(() -> drain(call.rolloutId()));
 		});
 	}
@@ -685,7 +696,8 @@ public class RolloutEngine {
 					for (Outcome next = inbox.results().poll(); next != null; next = inbox.results().poll()) {
 						batch.add(next);
 					}
-					inTransaction(() -> batch.forEach(outcome -> onResult(outcome.call(), outcome.result())));
+					record(batch);
+					batch.forEach(outcome -> this.inFlight.remove(outcome.call().deploymentId()));
 					step(rolloutId);
 				});
 			}
@@ -695,6 +707,27 @@ public class RolloutEngine {
 			}
 			finally {
 				inbox.draining().set(false);
+			}
+		}
+	}
+
+	/**
+	 * Records a batch of results in one transaction; should one of them fail, each is recorded on its own, so
+	 * one bad result does not cost the others theirs.
+	 */
+	private void record(List<Outcome> batch) {
+		try {
+			inTransaction(() -> batch.forEach(outcome -> onResult(outcome.call(), outcome.result())));
+		}
+		catch (RuntimeException batchFailed) {
+			for (Outcome outcome : batch) {
+				try {
+					inTransaction(() -> onResult(outcome.call(), outcome.result()));
+				}
+				catch (RuntimeException ex) {
+					log.error("Result of {} could not be recorded; it is resent after {}", outcome.call().target().name(),
+							this.properties.orphanAfter(), ex);
+				}
 			}
 		}
 	}
@@ -765,15 +798,14 @@ public class RolloutEngine {
 			if (deployment.state() != DeploymentState.DISPATCHED || deployment.retryAt() == null) {
 				return;
 			}
-			if (!INSTALLING.contains(rollout.state())) {
-				inTransaction(() -> this.store.settle(deploymentId, deployment.idempotencyKey(), DeploymentState.FAILED,
-						deployment.cause(), deployment.exitCode(),
-						"The rollout is %s: the retry was dropped".formatted(rollout.state()), null, now()));
-				step(rolloutId);
-				return;
-			}
 			Target target = this.targets.find(deployment.targetId()).orElseThrow();
 			Patch patch = patch(rollout.patchId());
+			if (!INSTALLING.contains(rollout.state())) {
+				// no new install now; but the one that met an infrastructure error may have run: ask, don't guess
+				recoverOrphan(new Call(rolloutId, deploymentId, deployment.wave(), deployment.idempotencyKey(), target),
+						patch);
+				return;
+			}
 			String key = deployment.cause() == ResultCause.TRANSIENT_TARGET_ERROR
 					? idempotencyKey(deploymentId, deployment.attempts() + 1) : deployment.idempotencyKey();
 			boolean claimed = inTransaction(() -> this.store.markRetried(deployment, key, now()));
@@ -804,6 +836,14 @@ public class RolloutEngine {
 			recoverOrphan(new Call(rolloutId, deployment.id(), deployment.wave(), deployment.idempotencyKey(),
 					this.targets.find(deployment.targetId()).orElseThrow()), patch(rollout.patchId()));
 		}
+		for (DeploymentRow rollingBack : this.store.inState(rolloutId, DeploymentState.ROLLING_BACK)) {
+			if (!this.inFlight.contains(rollingBack.id()) && !rollingBack.dispatchedAt().isAfter(cutoff)) {
+				log.info("Resending the rollback of {} under its key {}", rollingBack.targetName(),
+						rollingBack.idempotencyKey());
+				sendRollback(new Call(rolloutId, rollingBack.id(), rollingBack.wave(), rollingBack.idempotencyKey(),
+						this.targets.find(rollingBack.targetId()).orElseThrow()), patch(rollout.patchId()));
+			}
+		}
 	}
 
 	/**
@@ -819,17 +859,31 @@ public class RolloutEngine {
 			known = CompletableFuture.failedFuture(ex);
 		}
 		this.inFlight.add(call.deploymentId());
-		known.whenCompleteAsync((outcome, error) -> {
+		known.whenCompleteAsync((outcome, error) -> withLock(call.rolloutId(), () -> {
 			this.inFlight.remove(call.deploymentId());
-			if (error == null && outcome.isPresent()) {
+			DeploymentRow current = this.store.deployment(call.deploymentId()).orElseThrow();
+			if (current.state() != DeploymentState.DISPATCHED || !call.key().equals(current.idempotencyKey())) {
+				return;
+			}
+			if (error != null) {
+				log.info("Could not ask the connector about {} ({}); asking again at the next reconcile",
+						call.target().name(), rootMessage(error));
+			}
+			else if (outcome.isPresent()) {
 				log.info("Recovered the result of {} under key {} from its connector", call.target().name(), call.key());
 				track(call, CompletableFuture.completedStage(outcome.get()));
 			}
-			else {
+			else if (INSTALLING.contains(rollout(call.rolloutId()).state())) {
 				log.info("Resending {} under its key {}: no result was recorded", call.target().name(), call.key());
-				withLock(call.rolloutId(), () -> send(call, patch));
+				send(call, patch);
 			}
-		}, this.results);
+			else {
+				inTransaction(() -> this.store.settle(call.deploymentId(), call.key(), DeploymentState.FAILED,
+						current.cause(), current.exitCode(), "Never reached the target, and the rollout no longer installs",
+						null, now()));
+				step(call.rolloutId());
+			}
+		}), this.results);
 	}
 
 	private Map<DeploymentState, Integer> counts(long waveId) {

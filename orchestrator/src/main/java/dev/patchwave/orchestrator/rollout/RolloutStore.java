@@ -238,9 +238,13 @@ public class RolloutStore {
 	}
 
 	public List<DeploymentRow> dispatched(long rolloutId) {
+		return inState(rolloutId, DeploymentState.DISPATCHED);
+	}
+
+	public List<DeploymentRow> inState(long rolloutId, DeploymentState state) {
 		return this.jdbc.sql("SELECT " + DEPLOYMENT_COLUMNS
 				+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = ? AND d.state = ? ORDER BY d.id")
-			.params(rolloutId, DeploymentState.DISPATCHED.name())
+			.params(rolloutId, state.name())
 			.query(RolloutStore::mapDeployment)
 			.list();
 	}
@@ -292,9 +296,11 @@ public class RolloutStore {
 	/** Starts the next attempt of a deployment that waited for its retry, under a new key. */
 	public boolean markRetried(DeploymentRow deployment, String key, Instant at) {
 		return this.jdbc.sql("""
-				UPDATE deployment SET attempts = attempts + 1, idempotency_key = ?, dispatched_at = ?, retry_at = NULL
+				UPDATE deployment SET attempts = attempts + CASE WHEN idempotency_key = ? THEN 0 ELSE 1 END,
+				  idempotency_key = ?, dispatched_at = ?, retry_at = NULL
 				WHERE id = ? AND state = ? AND idempotency_key = ?""")
-			.params(key, timestamp(at), deployment.id(), DeploymentState.DISPATCHED.name(), deployment.idempotencyKey())
+			.params(key, key, timestamp(at), deployment.id(), DeploymentState.DISPATCHED.name(),
+					deployment.idempotencyKey())
 			.update() == 1;
 	}
 
