@@ -673,13 +673,17 @@ public class RolloutEngine {
 	private void track(Call call, CompletionStage<InstallResult> outcome) {
 		this.inFlight.add(call.deploymentId());
 		Instant sent = now();
-		outcome.whenComplete((result, error) -> {
-			InstallResult settled = error == null ? result
-					: InstallResult.infrastructureError("Connector call failed: " + rootMessage(error));
-			this.metrics.recordResult(settled.cause(), Duration.between(sent, now()));
-			inbox(call.rolloutId()).results().add(new Outcome(call, settled));
-			this.results.execute(() -> drain(call.rolloutId()));
-		});
+		// a copy, so the time limit never completes a stage the connector shares with later callers of the key
+		outcome.toCompletableFuture()
+			.copy()
+			.orTimeout(this.properties.resultTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((result, error) -> {
+				InstallResult settled = error == null ? result
+						: InstallResult.infrastructureError("Connector call failed: " + rootMessage(error));
+				this.metrics.recordResult(settled.cause(), Duration.between(sent, now()));
+				inbox(call.rolloutId()).results().add(new Outcome(call, settled));
+				this.results.execute(() -> drain(call.rolloutId()));
+			});
 	}
 
 	private Inbox inbox(long rolloutId) {

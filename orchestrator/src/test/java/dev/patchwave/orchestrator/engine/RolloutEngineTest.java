@@ -296,6 +296,24 @@ class RolloutEngineTest {
 	}
 
 	@Test
+	void aConnectorThatNeverAnswersFreesTheSlotAsItsOwnFailureAndTheLateAnswerStillCounts() {
+		Fleet fleet = fleet(Map.of("gated", "true")).withTargets(1);
+		ScriptedConnector connector = this.scripted.connector(fleet.connector());
+		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 1, "0")), "manager");
+		this.rollouts.start(rollout.id(), "operator");
+
+		await().atMost(PATIENCE).until(() -> deployment(rollout.id(), fleet.name(0)).cause() == ResultCause.INFRASTRUCTURE_ERROR);
+		DeploymentView waiting = deployment(rollout.id(), fleet.name(0));
+		assertThat(waiting.message()).contains("TimeoutException");
+		assertThat(this.rollouts.get(rollout.id()).totals().failed()).isZero();
+
+		connector.releaseAll();
+
+		awaitState(rollout.id(), RolloutState.SUCCEEDED);
+		assertThat(connector.installCount(fleet.name(0))).isOne();
+	}
+
+	@Test
 	void pausingADraftIsAnIllegalTransition() {
 		Fleet fleet = fleet(Map.of()).withTargets(1);
 		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 1, "0")), "manager");
