@@ -23,9 +23,4 @@ public enum DeploymentState {
 		return TABLE.require(this, next);
 	}
 
-	/** Whether the target no longer occupies a slot and has an outcome. */
-	public boolean isSettled() {
-		return this == SUCCEEDED || this == FAILED || this == SKIPPED;
-	}
-
 }

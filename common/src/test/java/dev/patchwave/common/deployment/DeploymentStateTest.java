@@ -10,8 +10,8 @@ class DeploymentStateTest {
 
 	@Test
 	void pendingDeploymentIsDispatchedThenSettles() {
-		assertThat(DeploymentState.PENDING.moveTo(DeploymentState.DISPATCHED).moveTo(DeploymentState.FAILED).isSettled())
-			.isTrue();
+		assertThat(DeploymentState.PENDING.moveTo(DeploymentState.DISPATCHED).moveTo(DeploymentState.FAILED))
+			.isEqualTo(DeploymentState.FAILED);
 	}
 
 	@Test

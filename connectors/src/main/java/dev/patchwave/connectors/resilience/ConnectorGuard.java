@@ -123,10 +123,6 @@ public final class ConnectorGuard implements AutoCloseable {
 		};
 	}
 
-	public CircuitBreaker.State breakerState() {
-		return this.breaker.getState();
-	}
-
 	@Override
 	public void close() {
 		this.calls.shutdownNow();

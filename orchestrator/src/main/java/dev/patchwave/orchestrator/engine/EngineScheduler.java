@@ -61,21 +61,6 @@ public class EngineScheduler {
 		}
 	}
 
-	public Instant nextStart(long rolloutId) {
-		try {
-			return this.scheduler.getTriggersOfJob(JobKey.jobKey("start", group(rolloutId)))
-				.stream()
-				.map(Trigger::getNextFireTime)
-				.filter(date -> date != null)
-				.map(Date::toInstant)
-				.findFirst()
-				.orElse(null);
-		}
-		catch (SchedulerException ex) {
-			throw new IllegalStateException("Could not read the schedule of rollout " + rolloutId, ex);
-		}
-	}
-
 	void ensureReconcile(java.time.Duration interval) {
 		JobDetail job = JobBuilder.newJob(ReconcileJob.class).withIdentity("reconcile", "engine").storeDurably().build();
 		Trigger trigger = TriggerBuilder.newTrigger()

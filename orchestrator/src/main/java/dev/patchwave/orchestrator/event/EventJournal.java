@@ -59,13 +59,6 @@ public class EventJournal {
 			.list();
 	}
 
-	public long count(long rolloutId) {
-		return this.jdbc.sql("SELECT COUNT(*) FROM rollout_event WHERE rollout_id = ?")
-			.param(rolloutId)
-			.query(Long.class)
-			.single();
-	}
-
 	private static RolloutEvent map(ResultSet rs, int row) throws SQLException {
 		return new RolloutEvent(rs.getLong("id"), rs.getLong("rollout_id"), rs.getTimestamp("occurred_at").toInstant(),
 				rs.getString("actor"), rs.getString("type"), rs.getObject("wave_position", Integer.class),
