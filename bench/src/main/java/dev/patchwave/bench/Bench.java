@@ -27,8 +27,9 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
 
 /**
- * Runs each scenario as a rollout over a fleet of its own, reached through a simulator of its own, so the
- * simulator's counts belong to that rollout alone; then prints the figures.
+ * Runs each scenario as a rollout over a fleet of its own, reached through a simulator of
+ * its own, so the simulator's counts belong to that rollout alone; then prints the
+ * figures.
  */
 class Bench implements ApplicationRunner, ExitCodeGenerator {
 
@@ -38,10 +39,16 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 
 	private static final String VULNERABLE = "14.0.6850";
 
-	/** Often enough to notice the end promptly; the actual time comes from the engine's own stamps. */
+	/**
+	 * Often enough to notice the end promptly; the actual time comes from the engine's
+	 * own stamps.
+	 */
 	private static final Duration POLL = Duration.ofMillis(50);
 
-	/** Sets this run's connectors and targets apart, so a database can be measured on again. */
+	/**
+	 * Sets this run's connectors and targets apart, so a database can be measured on
+	 * again.
+	 */
 	private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
 	private final BenchProperties properties;
@@ -70,7 +77,8 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 
 	@Override
 	public void run(ApplicationArguments args) throws Exception {
-		// Taken before the bench loads the machine: other work running alongside skews every figure.
+		// Taken before the bench loads the machine: other work running alongside skews
+		// every figure.
 		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 		List<Measurement> measurements = new ArrayList<>();
 		Measurement warmup = measure("warmup", this.properties.warmup());
@@ -101,7 +109,8 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 			waves.add(new WaveRequest("wave-" + (i + 1), Integer.toString(wave.targets()), wave.concurrency(), "0"));
 		}
 		long id = this.rollouts
-			.create(new RolloutRequest(name + " " + scenario, PATCH, "run=" + connector, null, null, null, waves), ACTOR)
+			.create(new RolloutRequest(name + " " + scenario, PATCH, "run=" + connector, null, null, null, waves),
+					ACTOR)
 			.id();
 		this.rollouts.start(id, ACTOR);
 		RolloutRow rollout = awaitEnd(id);
@@ -118,17 +127,18 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 	private List<String> registerFleet(String connector, int size) {
 		List<TargetSpec> fleet = new ArrayList<>();
 		for (int i = 0; i < size; i++) {
-			fleet.add(new TargetSpec("%s-host-%05d".formatted(connector, i), "10.0.%d.%d".formatted(i / 250, i % 250 + 1),
-					Map.of("run", connector, "app", "apex-central"), connector, VULNERABLE));
+			fleet.add(
+					new TargetSpec("%s-host-%05d".formatted(connector, i), "10.0.%d.%d".formatted(i / 250, i % 250 + 1),
+							Map.of("run", connector, "app", "apex-central"), connector, VULNERABLE));
 		}
 		this.targets.upsert(fleet);
 		return fleet.stream().map(TargetSpec::name).toList();
 	}
 
 	/**
-	 * Waits for the rollout to end; one that runs out of time is aborted, so it cannot slow the next. Reads
-	 * the rollout's row alone: the service's view counts every deployment, work that would compete with the
-	 * engine being measured.
+	 * Waits for the rollout to end; one that runs out of time is aborted, so it cannot
+	 * slow the next. Reads the rollout's row alone: the service's view counts every
+	 * deployment, work that would compete with the engine being measured.
 	 */
 	private RolloutRow awaitEnd(long id) throws InterruptedException {
 		Instant deadline = Instant.now().plus(this.properties.timeout());
@@ -152,8 +162,8 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 				System.getProperty("java.vm.name"), Runtime.version());
 		System.out.printf("DB:    %s%n", database());
 		System.out.printf("Cores: %d available to the JVM, %s %s; load average %.2f when the bench started%n",
-				Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-				load);
+				Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+				System.getProperty("os.arch"), load);
 		System.out.printf("Warm-up %s%n%n", warmup.row());
 		System.out.println(Measurement.HEADER);
 		measurements.forEach(measurement -> System.out.println(measurement.row()));
@@ -163,9 +173,11 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 	private String database() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
 			DatabaseMetaData metadata = connection.getMetaData();
-			// Settings and credentials follow the first ';' or '?': only the database's address is shown.
+			// Settings and credentials follow the first ';' or '?': only the database's
+			// address is shown.
 			String url = metadata.getURL().split("[;?]")[0];
-			return "%s %s at %s".formatted(metadata.getDatabaseProductName(), metadata.getDatabaseProductVersion(), url);
+			return "%s %s at %s".formatted(metadata.getDatabaseProductName(), metadata.getDatabaseProductVersion(),
+					url);
 		}
 	}
 

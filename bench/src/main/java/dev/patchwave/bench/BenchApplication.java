@@ -10,8 +10,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * The orchestrator alone, driving simulated fleets, to measure how fast the engine runs rollouts. It runs
- * its scenarios, prints what it measured and exits: with 1 when a scenario did not finish cleanly.
+ * The orchestrator alone, driving simulated fleets, to measure how fast the engine runs
+ * rollouts. It runs its scenarios, prints what it measured and exits: with 1 when a
+ * scenario did not finish cleanly.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

@@ -6,18 +6,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * What the bench runs. Scenarios are written like {@code 1000x50@200ms}, see {@link Scenario}.
+ * What the bench runs. Scenarios are written like {@code 1000x50@200ms}, see
+ * {@link Scenario}.
+ *
  * @param scenarios the rollouts to measure, one after the other
  * @param quick run two small scenarios instead, to check in seconds that the bench works
- * @param warmup a rollout run first and left out of the figures, so the JIT and the pool are warm
+ * @param warmup a rollout run first and left out of the figures, so the JIT and the pool
+ * are warm
  * @param timeout how long one scenario may run before it counts as failed and is aborted
  */
 @ConfigurationProperties("bench")
-record BenchProperties(
-		@DefaultValue({ "1000x50@200ms", "2000x100@100ms", "1000x200@50ms",
-				"50x10+500x50+1450x100@100ms" }) List<Scenario> scenarios,
+record BenchProperties(@DefaultValue( {
+		"1000x50@200ms", "2000x100@100ms", "1000x200@50ms", "50x10+500x50+1450x100@100ms" }) List<Scenario> scenarios,
 		@DefaultValue("false") boolean quick, @DefaultValue("1000x100@10ms") Scenario warmup,
-		@DefaultValue("PT2M") Duration timeout) {
+		@DefaultValue("PT2M") Duration timeout){
 
 	private static final List<Scenario> QUICK = List.of(Scenario.of("200x20@50ms"), Scenario.of("20x5+180x20@50ms"));
 

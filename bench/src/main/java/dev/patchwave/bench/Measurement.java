@@ -7,14 +7,14 @@ import java.util.List;
 
 /**
  * What one scenario did.
- * @param actual from the rollout's start to its success, as the engine stamped them; null if it did not
- * succeed
+ *
+ * @param actual from the rollout's start to its success, as the engine stamped them; null
+ * if it did not succeed
  * @param peak the most installs the simulator had in flight at once
  * @param installs the installs the simulator started
  * @param installedTwice the targets the simulator installed more than once
  */
-record Measurement(Scenario scenario, RolloutState state, Duration actual, int peak, int installs,
-		int installedTwice) {
+record Measurement(Scenario scenario, RolloutState state, Duration actual, int peak, int installs, int installedTwice) {
 
 	private static final String FORMAT = "%-30s %7s %8s %8s %6s %10s %9s %8s  %s";
 
@@ -44,7 +44,8 @@ record Measurement(Scenario scenario, RolloutState state, Duration actual, int p
 	String row() {
 		Duration ideal = this.scenario.ideal();
 		boolean succeeded = this.actual != null;
-		// Fewer in flight than slots is no fault: at short latencies installs end before every slot is filled.
+		// Fewer in flight than slots is no fault: at short latencies installs end before
+		// every slot is filled.
 		String result = !problems().isEmpty() ? "FAILED: " + String.join("; ", problems())
 				: this.peak < this.scenario.expectedPeak() ? "ok, slots never all filled" : "ok";
 		return FORMAT.formatted(this.scenario, this.scenario.targets(), seconds(ideal),

@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * One rollout to measure: its waves, run one after the other, and how long the simulator takes per install.
- * Written {@code 1000x50@200ms}: 1000 targets, at most 50 at a time, 200ms per install; waves are joined
- * with {@code +}, as in {@code 50x10+500x50@100ms}.
+ * One rollout to measure: its waves, run one after the other, and how long the simulator
+ * takes per install. Written {@code 1000x50@200ms}: 1000 targets, at most 50 at a time,
+ * 200ms per install; waves are joined with {@code +}, as in {@code 50x10+500x50@100ms}.
  */
 record Scenario(List<Wave> waves, Duration latency) {
 
@@ -17,7 +17,10 @@ record Scenario(List<Wave> waves, Duration latency) {
 		waves = List.copyOf(waves);
 	}
 
-	/** Public and named {@code of}: that is how Spring's conversion finds it to read scenarios from properties. */
+	/**
+	 * Public and named {@code of}: that is how Spring's conversion finds it to read
+	 * scenarios from properties.
+	 */
 	public static Scenario of(String text) {
 		String[] parts = text.trim().split("@");
 		if (parts.length != 2) {
@@ -31,21 +34,27 @@ record Scenario(List<Wave> waves, Duration latency) {
 		return this.waves.stream().mapToInt(Wave::targets).sum();
 	}
 
-	/** The design's promise: as slots refill at once, each wave takes ceil(n/C) install latencies. */
+	/**
+	 * The design's promise: as slots refill at once, each wave takes ceil(n/C) install
+	 * latencies.
+	 */
 	Duration ideal() {
-		return this.latency
-			.multipliedBy(this.waves.stream().mapToLong(wave -> Math.ceilDiv(wave.targets(), wave.concurrency())).sum());
+		return this.latency.multipliedBy(
+				this.waves.stream().mapToLong(wave -> Math.ceilDiv(wave.targets(), wave.concurrency())).sum());
 	}
 
-	/** The installs that should run at once at the peak: every slot of the widest wave, if it has targets enough. */
+	/**
+	 * The installs that should run at once at the peak: every slot of the widest wave, if
+	 * it has targets enough.
+	 */
 	int expectedPeak() {
 		return this.waves.stream().mapToInt(wave -> Math.min(wave.targets(), wave.concurrency())).max().orElse(0);
 	}
 
 	@Override
 	public String toString() {
-		return this.waves.stream().map(Wave::toString).collect(Collectors.joining("+")) + "@"
-				+ this.latency.toMillis() + "ms";
+		return this.waves.stream().map(Wave::toString).collect(Collectors.joining("+")) + "@" + this.latency.toMillis()
+				+ "ms";
 	}
 
 	record Wave(int targets, int concurrency) {

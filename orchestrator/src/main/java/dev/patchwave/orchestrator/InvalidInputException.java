@@ -3,8 +3,8 @@ package dev.patchwave.orchestrator;
 import java.util.List;
 
 /**
- * Input that cannot be accepted, with every reason found, each naming the field it concerns. Thrown before
- * anything is written, so a rejected request leaves no trace.
+ * Input that cannot be accepted, with every reason found, each naming the field it
+ * concerns. Thrown before anything is written, so a rejected request leaves no trace.
  */
 public class InvalidInputException extends RuntimeException {
 
@@ -23,7 +23,10 @@ public class InvalidInputException extends RuntimeException {
 		return this.problems;
 	}
 
-	/** One reason input was refused: the field (a JSON path like {@code waves[1].size}) and why. */
+	/**
+	 * One reason input was refused: the field (a JSON path like {@code waves[1].size})
+	 * and why.
+	 */
 	public record FieldProblem(String field, String reason) {
 
 		@Override

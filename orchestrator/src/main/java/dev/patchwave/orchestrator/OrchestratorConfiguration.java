@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 
 /**
- * The orchestrator's beans. The application that imports it supplies a DataSource and the connector
- * factories it wants; the orchestrator brings its migrations, its Quartz settings and the engine.
+ * The orchestrator's beans. The application that imports it supplies a DataSource and the
+ * connector factories it wants; the orchestrator brings its migrations, its Quartz
+ * settings and the engine.
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan

@@ -6,7 +6,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
-/** The orchestrator alone, with a scripted connector standing in for a deployment system. */
+/**
+ * The orchestrator alone, with a scripted connector standing in for a deployment system.
+ */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import(OrchestratorConfiguration.class)

@@ -10,7 +10,10 @@ import java.util.Base64;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Talks to the running application's API over HTTP as one user, the way a script with curl would. */
+/**
+ * Talks to the running application's API over HTTP as one user, the way a script with
+ * curl would.
+ */
 public final class ApiClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -23,9 +26,8 @@ public final class ApiClient {
 
 	public ApiClient(int port, String user) {
 		this.base = "http://127.0.0.1:" + port;
-		this.authorization = user == null ? null
-				: "Basic " + Base64.getEncoder()
-					.encodeToString((user + ":" + PatchwaveWebTest.PASSWORD).getBytes(StandardCharsets.UTF_8));
+		this.authorization = user == null ? null : "Basic " + Base64.getEncoder()
+			.encodeToString((user + ":" + PatchwaveWebTest.PASSWORD).getBytes(StandardCharsets.UTF_8));
 	}
 
 	public Response get(String path) {
@@ -65,7 +67,10 @@ public final class ApiClient {
 		}
 	}
 
-	/** A response: status, content type, Location header and body, with the body parsed on demand. */
+	/**
+	 * A response: status, content type, Location header and body, with the body parsed on
+	 * demand.
+	 */
 	public record Response(int status, String contentType, String location, String body) {
 
 		public JsonNode json() {

@@ -8,8 +8,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies run one way: common knows no module of ours; connectors and orchestrator know only common;
- * only web knows them all. Checked on the compiled classes of every module.
+ * Dependencies run one way: common knows no module of ours; connectors and orchestrator
+ * know only common; only web knows them all. Checked on the compiled classes of every
+ * module.
  */
 class ModuleDependenciesTest {
 

@@ -10,17 +10,18 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 /**
- * The whole application on a random port over the test PostgreSQL, in demo mode with a known password.
- * Every web test uses exactly this configuration, so they share one running application (and one Quartz
- * scheduler) instead of starting several against the same database.
+ * The whole application on a random port over the test PostgreSQL, in demo mode with a
+ * known password. Every web test uses exactly this configuration, so they share one
+ * running application (and one Quartz scheduler) instead of starting several against the
+ * same database.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "patchwave.demo.enabled=true", "patchwave.demo.password=" + PatchwaveWebTest.PASSWORD,
-				"patchwave.engine.retry-backoff=PT0.2S",
-				"patchwave.engine.max-retry-backoff=PT1S", "patchwave.engine.reconcile-interval=PT2S",
+				"patchwave.engine.retry-backoff=PT0.2S", "patchwave.engine.max-retry-backoff=PT1S",
+				"patchwave.engine.reconcile-interval=PT2S",
 				"patchwave.secrets.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" })
 @PostgresTest
 public @interface PatchwaveWebTest {

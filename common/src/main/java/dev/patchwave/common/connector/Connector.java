@@ -8,50 +8,63 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A configured deployment system that can install a patch on the targets it reaches. Implementations live
- * in the connectors module, one package per system; the orchestrator sees only this interface.
+ * A configured deployment system that can install a patch on the targets it reaches.
+ * Implementations live in the connectors module, one package per system; the orchestrator
+ * sees only this interface.
  *
- * <p>Failures of the deployment system itself (down, timing out, 5xx, 429, credentials refused) are never
- * the targets' fault: they complete with {@link ResultCause#INFRASTRUCTURE_ERROR} or exceptionally, and
- * {@link #health()} says so, so the engine waits instead of counting failures.
+ * <p>
+ * Failures of the deployment system itself (down, timing out, 5xx, 429, credentials
+ * refused) are never the targets' fault: they complete with
+ * {@link ResultCause#INFRASTRUCTURE_ERROR} or exceptionally, and {@link #health()} says
+ * so, so the engine waits instead of counting failures.
  */
 public interface Connector extends AutoCloseable {
 
 	ConnectorCapabilities capabilities();
 
 	/**
-	 * Installs the request's patch on its target and completes with the outcome. A request whose
-	 * idempotency key the connector has seen before must not install again: it answers the first outcome
-	 * (or joins the install still running), so a dispatcher that lost track of a call can safely repeat it.
+	 * Installs the request's patch on its target and completes with the outcome. A
+	 * request whose idempotency key the connector has seen before must not install again:
+	 * it answers the first outcome (or joins the install still running), so a dispatcher
+	 * that lost track of a call can safely repeat it.
 	 */
 	CompletionStage<InstallResult> install(InstallRequest request);
 
 	/**
-	 * Installs a batch of requests for the same patch, at most {@link ConnectorCapabilities#maxBatchSize()}
-	 * of them; one stage per request, in order. Systems that run one job for many hosts override this.
+	 * Installs a batch of requests for the same patch, at most
+	 * {@link ConnectorCapabilities#maxBatchSize()} of them; one stage per request, in
+	 * order. Systems that run one job for many hosts override this.
 	 */
 	default List<CompletionStage<InstallResult>> installBatch(List<InstallRequest> batch) {
 		return batch.stream().map(this::install).toList();
 	}
 
 	/**
-	 * What became of the install submitted under this key: the outcome once known (waiting while it runs),
-	 * or empty when this connector never saw the key, in which case resending it is safe.
+	 * What became of the install submitted under this key: the outcome once known
+	 * (waiting while it runs), or empty when this connector never saw the key, in which
+	 * case resending it is safe.
 	 */
 	CompletionStage<Optional<InstallResult>> status(String idempotencyKey);
 
 	/** Reads the version of the patched product that the target runs now. */
 	CompletionStage<Version> installedVersion(Target target, Patch patch);
 
-	/** Takes the patch off the target again; the result's version is the one it runs afterwards. */
+	/**
+	 * Takes the patch off the target again; the result's version is the one it runs
+	 * afterwards.
+	 */
 	CompletionStage<InstallResult> rollback(InstallRequest request);
 
-	/** Whether the deployment system answers now, and if not, why; cheap, from what the connector has seen. */
+	/**
+	 * Whether the deployment system answers now, and if not, why; cheap, from what the
+	 * connector has seen.
+	 */
 	ConnectorHealth health();
 
 	/**
-	 * Checks the configuration against the real system: reachable, credentials accepted, templates and
-	 * job templates present. Each check says what was tried and what went wrong.
+	 * Checks the configuration against the real system: reachable, credentials accepted,
+	 * templates and job templates present. Each check says what was tried and what went
+	 * wrong.
 	 */
 	CompletionStage<List<ConnectorCheck>> test();
 

@@ -2,7 +2,9 @@ package dev.patchwave.common.connector;
 
 /**
  * What a deployment system can do.
- * @param batching whether one submission installs on many targets at once (one AWX job for many hosts)
+ *
+ * @param batching whether one submission installs on many targets at once (one AWX job
+ * for many hosts)
  * @param rollback whether it can take a patch off again
  * @param maxBatchSize the most targets per {@link Connector#installBatch} call
  */
@@ -14,7 +16,10 @@ public record ConnectorCapabilities(boolean batching, boolean rollback, int maxB
 		}
 	}
 
-	/** One target per call, with rollback: what a connector that reaches each host by itself offers. */
+	/**
+	 * One target per call, with rollback: what a connector that reaches each host by
+	 * itself offers.
+	 */
 	public static ConnectorCapabilities perTarget() {
 		return new ConnectorCapabilities(false, true, 1);
 	}

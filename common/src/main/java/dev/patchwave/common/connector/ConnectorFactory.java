@@ -2,7 +2,10 @@ package dev.patchwave.common.connector;
 
 import java.util.Set;
 
-/** Creates connectors of one type; one factory per deployment system, collected in a {@link ConnectorRegistry}. */
+/**
+ * Creates connectors of one type; one factory per deployment system, collected in a
+ * {@link ConnectorRegistry}.
+ */
 public interface ConnectorFactory {
 
 	String type();
@@ -14,8 +17,8 @@ public interface ConnectorFactory {
 	Connector create(ConnectorConfig config);
 
 	/**
-	 * The settings that hold secrets (tokens, private keys, passphrases): stored encrypted, accepted on write,
-	 * never shown again.
+	 * The settings that hold secrets (tokens, private keys, passphrases): stored
+	 * encrypted, accepted on write, never shown again.
 	 */
 	default Set<String> secretSettings() {
 		return Set.of();

@@ -3,8 +3,9 @@ package dev.patchwave.common.connector;
 import java.time.Instant;
 
 /**
- * Whether a deployment system answers. {@code DOWN} means calls are not made at all (its circuit breaker is
- * open) until {@code retryAt}; {@code DEGRADED} means recent calls failed but calls still go out.
+ * Whether a deployment system answers. {@code DOWN} means calls are not made at all (its
+ * circuit breaker is open) until {@code retryAt}; {@code DEGRADED} means recent calls
+ * failed but calls still go out.
  */
 public record ConnectorHealth(Status status, String detail, Instant since, Instant retryAt) {
 

@@ -7,7 +7,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The connector factories by type. Asking for a type nobody provides fails loudly, naming those that exist. */
+/**
+ * The connector factories by type. Asking for a type nobody provides fails loudly, naming
+ * those that exist.
+ */
 public final class ConnectorRegistry {
 
 	private final Map<String, ConnectorFactory> factories;

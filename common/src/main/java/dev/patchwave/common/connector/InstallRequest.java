@@ -4,7 +4,10 @@ import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.target.Target;
 import java.util.Objects;
 
-/** One install of a patch on one target; the idempotency key is unique per deployment attempt. */
+/**
+ * One install of a patch on one target; the idempotency key is unique per deployment
+ * attempt.
+ */
 public record InstallRequest(String idempotencyKey, Target target, Patch patch) {
 
 	public InstallRequest {

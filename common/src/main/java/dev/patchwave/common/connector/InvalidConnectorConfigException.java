@@ -1,6 +1,9 @@
 package dev.patchwave.common.connector;
 
-/** A connector setting that is missing or wrong; carries the setting's name for the error shown to users. */
+/**
+ * A connector setting that is missing or wrong; carries the setting's name for the error
+ * shown to users.
+ */
 public class InvalidConnectorConfigException extends RuntimeException {
 
 	private final String setting;

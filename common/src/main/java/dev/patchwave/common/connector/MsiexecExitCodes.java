@@ -1,6 +1,9 @@
 package dev.patchwave.common.connector;
 
-/** The Windows Installer exit codes that matter to a rollout, and the cause each one means. */
+/**
+ * The Windows Installer exit codes that matter to a rollout, and the cause each one
+ * means.
+ */
 public final class MsiexecExitCodes {
 
 	public static final int SUCCESS = 0;

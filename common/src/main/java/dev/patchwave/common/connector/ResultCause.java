@@ -1,6 +1,9 @@
 package dev.patchwave.common.connector;
 
-/** Why an install ended as it did; decides whether it succeeded, is retried, or counts as a failure. */
+/**
+ * Why an install ended as it did; decides whether it succeeded, is retried, or counts as
+ * a failure.
+ */
 public enum ResultCause {
 
 	SUCCEEDED(Kind.SUCCESS),
@@ -8,7 +11,10 @@ public enum ResultCause {
 	/** Installed; the host must reboot to finish (msiexec 3010, 1641). */
 	SUCCEEDED_REBOOT_PENDING(Kind.SUCCESS),
 
-	/** The target could not take the install now but may later (msiexec 1618: another install running). */
+	/**
+	 * The target could not take the install now but may later (msiexec 1618: another
+	 * install running).
+	 */
 	TRANSIENT_TARGET_ERROR(Kind.RETRY),
 
 	/** The install failed on the target (msiexec 1603, a version check mismatch). */
@@ -17,7 +23,10 @@ public enum ResultCause {
 	/** The target could not be reached, after the connector's own retries. */
 	UNREACHABLE_TARGET(Kind.FAILURE),
 
-	/** The deployment system failed, not the target: never counts against a wave's threshold. */
+	/**
+	 * The deployment system failed, not the target: never counts against a wave's
+	 * threshold.
+	 */
 	INFRASTRUCTURE_ERROR(Kind.WAIT);
 
 	private final Kind kind;
@@ -34,12 +43,18 @@ public enum ResultCause {
 		return this.kind == Kind.FAILURE;
 	}
 
-	/** Whether the same target should be tried again after a while, counting as another attempt. */
+	/**
+	 * Whether the same target should be tried again after a while, counting as another
+	 * attempt.
+	 */
 	public boolean isTransientTargetError() {
 		return this.kind == Kind.RETRY;
 	}
 
-	/** Whether the connector, not the target, failed, so the install waits and tries again. */
+	/**
+	 * Whether the connector, not the target, failed, so the install waits and tries
+	 * again.
+	 */
 	public boolean isInfrastructureError() {
 		return this.kind == Kind.WAIT;
 	}

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A vendor fix: what it patches, the version that fixes it, and the advisories it closes. A target whose
- * installed version is below {@link #fixedVersion()} is exposed.
+ * A vendor fix: what it patches, the version that fixes it, and the advisories it closes.
+ * A target whose installed version is below {@link #fixedVersion()} is exposed.
  */
-public record Patch(String id, String vendor, String product, String title, String platform,
-		Version fixedVersion, LocalDate released, List<Advisory> advisories, Map<String, InstallSteps> steps) {
+public record Patch(String id, String vendor, String product, String title, String platform, Version fixedVersion,
+		LocalDate released, List<Advisory> advisories, Map<String, InstallSteps> steps) {
 
 	public Patch {
 		advisories = List.copyOf(advisories);
@@ -36,7 +36,10 @@ public record Patch(String id, String vendor, String product, String title, Stri
 		return this.advisories.stream().sorted(Comparator.comparingDouble(Advisory::cvss).reversed()).toList();
 	}
 
-	/** Whether a target reporting {@code installed} still needs this patch; an unknown version does. */
+	/**
+	 * Whether a target reporting {@code installed} still needs this patch; an unknown
+	 * version does.
+	 */
 	public boolean isNeededAt(Version installed) {
 		return installed == null || !installed.isAtLeast(this.fixedVersion);
 	}

@@ -3,8 +3,8 @@ package dev.patchwave.common.patch;
 import java.util.Arrays;
 
 /**
- * A dotted numeric version or build ("14.0.7190"). Compared number by number, with missing trailing
- * parts read as zero, so "14.0" equals "14.0.0".
+ * A dotted numeric version or build ("14.0.7190"). Compared number by number, with
+ * missing trailing parts read as zero, so "14.0" equals "14.0.0".
  */
 public record Version(int[] parts) implements Comparable<Version> {
 

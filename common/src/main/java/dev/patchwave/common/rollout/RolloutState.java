@@ -2,7 +2,9 @@ package dev.patchwave.common.rollout;
 
 import dev.patchwave.common.state.Transitions;
 
-/** Life of a rollout. The table below is the only place that says which moves are legal. */
+/**
+ * Life of a rollout. The table below is the only place that says which moves are legal.
+ */
 public enum RolloutState {
 
 	DRAFT, SCHEDULED, RUNNING, PAUSED, HALTED, SUCCEEDED, ABORTED, ROLLING_BACK, ROLLED_BACK;

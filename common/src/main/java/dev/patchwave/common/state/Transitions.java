@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one transition table of a state machine. Built once per state enum; a move that is not in the
- * table throws, so an illegal transition can never pass as a silent no-op.
+ * The one transition table of a state machine. Built once per state enum; a move that is
+ * not in the table throws, so an illegal transition can never pass as a silent no-op.
  */
 public final class Transitions<S extends Enum<S>> {
 

@@ -7,9 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Picks targets by their labels, in the style of Kubernetes equality selectors: comma-separated
- * requirements that must all hold. {@code key=value} (or {@code key==value}), {@code key!=value},
- * {@code key} (the label is present) and {@code !key} (absent).
+ * Picks targets by their labels, in the style of Kubernetes equality selectors:
+ * comma-separated requirements that must all hold. {@code key=value} (or
+ * {@code key==value}), {@code key!=value}, {@code key} (the label is present) and
+ * {@code !key} (absent).
  */
 public final class LabelSelector {
 
@@ -34,7 +35,8 @@ public final class LabelSelector {
 			Matcher matcher = REQUIREMENT.matcher(part);
 			if (!matcher.matches()) {
 				throw new IllegalArgumentException(
-						"'%s' is not a label requirement like key=value, key!=value, key or !key".formatted(part.trim()));
+						"'%s' is not a label requirement like key=value, key!=value, key or !key"
+							.formatted(part.trim()));
 			}
 			boolean negated = matcher.group(1) != null;
 			String key = matcher.group(2);

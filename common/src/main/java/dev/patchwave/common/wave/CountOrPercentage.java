@@ -9,7 +9,8 @@ final class CountOrPercentage {
 	}
 
 	/**
-	 * Parses {@code text} and hands the number and whether it was a percentage to {@code create}.
+	 * Parses {@code text} and hands the number and whether it was a percentage to
+	 * {@code create}.
 	 * @param count an example count for the error message, like "5"
 	 * @param percentage an example percentage for the error message, like "25%"
 	 */

@@ -1,8 +1,9 @@
 package dev.patchwave.common.wave;
 
 /**
- * How many failed targets a wave tolerates: a count ("0", "2") or a percentage ("10%") of the wave's
- * targets. The wave breaches the threshold when its failures exceed the tolerated number.
+ * How many failed targets a wave tolerates: a count ("0", "2") or a percentage ("10%") of
+ * the wave's targets. The wave breaches the threshold when its failures exceed the
+ * tolerated number.
  */
 public record FailureThreshold(int value, boolean percent) {
 
@@ -19,7 +20,10 @@ public record FailureThreshold(int value, boolean percent) {
 		return CountOrPercentage.parse(text, "0", "10%", FailureThreshold::new);
 	}
 
-	/** The number of failures a wave of {@code waveSize} targets tolerates; a percentage rounds down. */
+	/**
+	 * The number of failures a wave of {@code waveSize} targets tolerates; a percentage
+	 * rounds down.
+	 */
 	public int toleratedFailures(int waveSize) {
 		return this.percent ? (int) Math.floor(waveSize * this.value / 100.0) : this.value;
 	}

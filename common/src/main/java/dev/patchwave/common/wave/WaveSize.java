@@ -1,8 +1,9 @@
 package dev.patchwave.common.wave;
 
 /**
- * How many targets a wave takes: a count ("5") or a percentage ("25%") of the targets not yet placed in
- * an earlier wave. A percentage rounds up, so "1%" of a small remainder still takes one target.
+ * How many targets a wave takes: a count ("5") or a percentage ("25%") of the targets not
+ * yet placed in an earlier wave. A percentage rounds up, so "1%" of a small remainder
+ * still takes one target.
  */
 public record WaveSize(int value, boolean percent) {
 
@@ -19,7 +20,9 @@ public record WaveSize(int value, boolean percent) {
 		return CountOrPercentage.parse(text, "5", "25%", WaveSize::new);
 	}
 
-	/** The number of targets this size takes out of {@code remaining} unplaced targets. */
+	/**
+	 * The number of targets this size takes out of {@code remaining} unplaced targets.
+	 */
 	public int of(int remaining) {
 		int wanted = this.percent ? (int) Math.ceil(remaining * this.value / 100.0) : this.value;
 		return Math.min(wanted, remaining);

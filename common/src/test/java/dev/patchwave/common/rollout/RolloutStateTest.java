@@ -13,8 +13,8 @@ class RolloutStateTest {
 
 	@Test
 	void runningRolloutCanPauseHaltSucceedOrAbort() {
-		assertThat(RolloutState.transitions().next(RolloutState.RUNNING)).containsExactlyInAnyOrder(
-				RolloutState.PAUSED, RolloutState.HALTED, RolloutState.SUCCEEDED, RolloutState.ABORTED);
+		assertThat(RolloutState.transitions().next(RolloutState.RUNNING)).containsExactlyInAnyOrder(RolloutState.PAUSED,
+				RolloutState.HALTED, RolloutState.SUCCEEDED, RolloutState.ABORTED);
 	}
 
 	@Test

@@ -10,7 +10,9 @@ class WaveStateTest {
 
 	@Test
 	void waveRunsThenBakesThenSucceeds() {
-		WaveState state = WaveState.PENDING.moveTo(WaveState.RUNNING).moveTo(WaveState.BAKING).moveTo(WaveState.SUCCEEDED);
+		WaveState state = WaveState.PENDING.moveTo(WaveState.RUNNING)
+			.moveTo(WaveState.BAKING)
+			.moveTo(WaveState.SUCCEEDED);
 		assertThat(state).isEqualTo(WaveState.SUCCEEDED);
 		assertThat(WaveState.transitions().next(state)).containsExactly(WaveState.ROLLED_BACK);
 	}

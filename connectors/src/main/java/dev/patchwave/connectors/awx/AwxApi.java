@@ -28,7 +28,10 @@ final class AwxApi {
 		this.json = json;
 	}
 
-	/** AWX's version; the ping answers without credentials, so it proves only that AWX is there. */
+	/**
+	 * AWX's version; the ping answers without credentials, so it proves only that AWX is
+	 * there.
+	 */
 	String ping() {
 		return this.http.get(API + "/ping/").path("version").asString("(unknown version)");
 	}
@@ -39,9 +42,10 @@ final class AwxApi {
 	}
 
 	/**
-	 * The job template by numeric id or exact name; once found fit to launch, remembered for the connector's
-	 * life, so renaming it in AWX does not disturb a rollout. One that is missing or unfit is looked up again
-	 * next time, so fixing it in AWX is enough.
+	 * The job template by numeric id or exact name; once found fit to launch, remembered
+	 * for the connector's life, so renaming it in AWX does not disturb a rollout. One
+	 * that is missing or unfit is looked up again next time, so fixing it in AWX is
+	 * enough.
 	 */
 	JobTemplate template(String reference) {
 		JobTemplate known = this.templates.get(reference);
@@ -79,19 +83,23 @@ final class AwxApi {
 					"job template '%s' not found in AWX (or the token's user cannot see it)".formatted(name));
 		}
 		if (found.size() > 1) {
-			throw new AwxRejectedException(409, "%d job templates are named '%s' in AWX; give the id of the one to "
-				.formatted(found.size(), name) + "launch instead");
+			throw new AwxRejectedException(409,
+					"%d job templates are named '%s' in AWX; give the id of the one to ".formatted(found.size(), name)
+							+ "launch instead");
 		}
 		return found.get(0);
 	}
 
-	/** Launches the template; what AWX ignored of the request says the template does not prompt for it. */
+	/**
+	 * Launches the template; what AWX ignored of the request says the template does not
+	 * prompt for it.
+	 */
 	Launched launch(JobTemplate template, JsonNode body) {
 		JsonNode answer = this.http.post(API + "/job_templates/%d/launch/".formatted(template.id()), body);
 		long job = answer.path("job").asLong(answer.path("id").asLong(0));
 		if (job <= 0) {
-			throw InfrastructureException.transientFailure(
-					"AWX accepted the launch of %s but named no job".formatted(template), null);
+			throw InfrastructureException
+				.transientFailure("AWX accepted the launch of %s but named no job".formatted(template), null);
 		}
 		return new Launched(job, List.copyOf(answer.path("ignored_fields").propertyNames()));
 	}
@@ -118,25 +126,29 @@ final class AwxApi {
 	}
 
 	/**
-	 * The newest job of the template launched with this idempotency key. AWX only filters on the text of
-	 * extra_vars, where one key can be part of another, so each candidate's keys are read to be sure.
+	 * The newest job of the template launched with this idempotency key. AWX only filters
+	 * on the text of extra_vars, where one key can be part of another, so each
+	 * candidate's keys are read to be sure.
 	 */
 	Optional<AwxJob> jobWithKey(long templateId, String key) {
-		JsonNode answer = this.http.get(API + "/jobs/?job_template=%d&extra_vars__icontains=%s&order_by=-id"
-			.formatted(templateId, encode(key)));
+		JsonNode answer = this.http.get(API
+				+ "/jobs/?job_template=%d&extra_vars__icontains=%s&order_by=-id".formatted(templateId, encode(key)));
 		return results(answer).stream()
 			.map(node -> AwxJob.of(node, this.json))
 			.filter(job -> job.keys().containsValue(key))
 			.findFirst();
 	}
 
-	/** The id of the host of that name in the inventory, or in any inventory when that is 0. */
+	/**
+	 * The id of the host of that name in the inventory, or in any inventory when that is
+	 * 0.
+	 */
 	long hostId(String name, long inventory) {
 		String query = "/hosts/?name=" + encode(name) + ((inventory > 0) ? "&inventory=" + inventory : "");
 		List<JsonNode> hosts = results(this.http.get(API + query));
 		if (hosts.size() != 1) {
-			throw new AwxRejectedException(404, "%d hosts named '%s' found in AWX%s, expected one".formatted(
-					hosts.size(), name, (inventory > 0) ? " in inventory #" + inventory : ""));
+			throw new AwxRejectedException(404, "%d hosts named '%s' found in AWX%s, expected one"
+				.formatted(hosts.size(), name, (inventory > 0) ? " in inventory #" + inventory : ""));
 		}
 		return hosts.get(0).path("id").asLong();
 	}
@@ -149,7 +161,10 @@ final class AwxApi {
 		return List.copyOf(page.path("results").values());
 	}
 
-	/** AWX links the next page by path (and query) from the root; the host is always the configured one. */
+	/**
+	 * AWX links the next page by path (and query) from the root; the host is always the
+	 * configured one.
+	 */
 	private static String nextPage(JsonNode page) {
 		String next = page.path("next").asString("");
 		if (next.isEmpty()) {

@@ -28,10 +28,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Installs through AWX (or Ansible Automation Platform's controller): one job of the install job template
- * per batch, its hosts passed as the limit and the idempotency keys as extra variables, followed until it
- * ends and read back host by host. Nothing is asked of AWX until the first call; the blocking calls run on
- * virtual threads, so every method answers at once.
+ * Installs through AWX (or Ansible Automation Platform's controller): one job of the
+ * install job template per batch, its hosts passed as the limit and the idempotency keys
+ * as extra variables, followed until it ends and read back host by host. Nothing is asked
+ * of AWX until the first call; the blocking calls run on virtual threads, so every method
+ * answers at once.
  */
 final class AwxConnector implements Connector {
 
@@ -51,7 +52,10 @@ final class AwxConnector implements Connector {
 
 	private final JobLauncher launcher;
 
-	/** Outcomes by key, running or final; infrastructure errors are dropped, so a resend tries again. */
+	/**
+	 * Outcomes by key, running or final; infrastructure errors are dropped, so a resend
+	 * tries again.
+	 */
 	private final ConcurrentMap<String, CompletableFuture<InstallResult>> outcomes = new ConcurrentHashMap<>();
 
 	AwxConnector(String name, AwxSettings settings) {
@@ -94,15 +98,16 @@ final class AwxConnector implements Connector {
 
 	private void checkBatch(List<InstallRequest> batch) {
 		if (batch.size() > this.settings.maxBatchSize()) {
-			throw new IllegalArgumentException("a batch holds at most %d requests, got %d"
-				.formatted(this.settings.maxBatchSize(), batch.size()));
+			throw new IllegalArgumentException(
+					"a batch holds at most %d requests, got %d".formatted(this.settings.maxBatchSize(), batch.size()));
 		}
 		if (batch.stream().map(request -> request.patch().id()).distinct().count() > 1) {
 			throw new IllegalArgumentException("all requests of a batch must be for the same patch");
 		}
 		Set<String> hosts = new HashSet<>();
 		for (InstallRequest request : batch) {
-			// One job passes one key per host, so a host twice would lose one of its keys.
+			// One job passes one key per host, so a host twice would lose one of its
+			// keys.
 			if (!hosts.add(request.target().name())) {
 				throw new IllegalArgumentException(
 						"target '%s' appears twice in the batch".formatted(request.target().name()));
@@ -110,15 +115,16 @@ final class AwxConnector implements Connector {
 		}
 	}
 
-	private List<CompletionStage<InstallResult>> submit(String template, String keyPrefix,
-			List<InstallRequest> batch, boolean installs) {
+	private List<CompletionStage<InstallResult>> submit(String template, String keyPrefix, List<InstallRequest> batch,
+			boolean installs) {
 		List<CompletionStage<InstallResult>> stages = new ArrayList<>(batch.size());
 		List<Pending> fresh = new ArrayList<>();
 		for (InstallRequest request : batch) {
 			String key = keyPrefix + request.idempotencyKey();
 			CompletableFuture<InstallResult> created = new CompletableFuture<>();
 			CompletableFuture<InstallResult> existing = this.outcomes.putIfAbsent(key, created);
-			// Callers share these stages, so none of them may complete one in place of AWX.
+			// Callers share these stages, so none of them may complete one in place of
+			// AWX.
 			stages.add(((existing != null) ? existing : created).minimalCompletionStage());
 			if (existing == null) {
 				fresh.add(new Pending(request, key, result -> settle(key, created, result)));
@@ -137,7 +143,8 @@ final class AwxConnector implements Connector {
 	}
 
 	private void settle(String key, CompletableFuture<InstallResult> outcome, InstallResult result) {
-		// Forgotten before completing, so a caller that resends as soon as it hears finds no stale outcome.
+		// Forgotten before completing, so a caller that resends as soon as it hears finds
+		// no stale outcome.
 		if (result.cause().isInfrastructureError() && !outcome.isDone()) {
 			this.outcomes.remove(key, outcome);
 		}
@@ -152,7 +159,8 @@ final class AwxConnector implements Connector {
 		}
 		return async(() -> this.launcher.jobFor(this.api.template(this.settings.installJobTemplate()), idempotencyKey))
 			.thenCompose(job -> job.isEmpty() ? CompletableFuture.completedStage(Optional.<InstallResult>empty())
-					: this.follower.follow(job.get()).thenApply(finished -> Optional.of(resultFor(finished, idempotencyKey))))
+					: this.follower.follow(job.get())
+						.thenApply(finished -> Optional.of(resultFor(finished, idempotencyKey))))
 			.exceptionally(ex -> Optional.of(InstallResult.infrastructureError(
 					"could not ask AWX about key %s: %s".formatted(idempotencyKey, JobLauncher.message(ex)))));
 	}
@@ -170,8 +178,8 @@ final class AwxConnector implements Connector {
 	}
 
 	/**
-	 * The version of the versionFact in the facts AWX cached for the host; without a versionFact, the
-	 * version last recorded for the target, since AWX knows no better.
+	 * The version of the versionFact in the facts AWX cached for the host; without a
+	 * versionFact, the version last recorded for the target, since AWX knows no better.
 	 */
 	@Override
 	public CompletionStage<Version> installedVersion(Target target, Patch patch) {
@@ -202,8 +210,8 @@ final class AwxConnector implements Connector {
 	public CompletionStage<List<ConnectorCheck>> test() {
 		return async(() -> {
 			List<ConnectorCheck> checks = new ArrayList<>();
-			checks.add(check("reachable",
-					() -> "AWX %s answers at %s".formatted(this.api.ping(), this.settings.url())));
+			checks
+				.add(check("reachable", () -> "AWX %s answers at %s".formatted(this.api.ping(), this.settings.url())));
 			checks.add(check("token", () -> "AWX accepts the token, as user '%s'".formatted(this.api.me())));
 			checks.add(templateCheck("install job template", this.settings.installJobTemplate()));
 			this.settings.rollbackJobTemplate()
@@ -240,7 +248,9 @@ final class AwxConnector implements Connector {
 		}
 	}
 
-	/** Stops following jobs: installs still waiting complete with an infrastructure error. */
+	/**
+	 * Stops following jobs: installs still waiting complete with an infrastructure error.
+	 */
 	@Override
 	public void close() {
 		this.work.shutdownNow();

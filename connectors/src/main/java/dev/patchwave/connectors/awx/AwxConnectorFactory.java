@@ -5,7 +5,10 @@ import dev.patchwave.common.connector.ConnectorConfig;
 import dev.patchwave.common.connector.ConnectorFactory;
 import java.util.Set;
 
-/** Creates connectors that install through AWX job templates; creating one checks its settings only. */
+/**
+ * Creates connectors that install through AWX job templates; creating one checks its
+ * settings only.
+ */
 public final class AwxConnectorFactory implements ConnectorFactory {
 
 	public static final String TYPE = "awx";

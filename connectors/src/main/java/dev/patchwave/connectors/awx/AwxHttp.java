@@ -32,10 +32,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON over HTTP to one AWX, every call through the connector's guard: reads retried on transient
- * failures, writes never. Answers are sorted into what the guard needs to know: transient failures
- * (no answer, 5xx, 429 with its Retry-After), a refused token, and requests AWX turned down
- * ({@link AwxRejectedException}).
+ * JSON over HTTP to one AWX, every call through the connector's guard: reads retried on
+ * transient failures, writes never. Answers are sorted into what the guard needs to know:
+ * transient failures (no answer, 5xx, 429 with its Retry-After), a refused token, and
+ * requests AWX turned down ({@link AwxRejectedException}).
  */
 final class AwxHttp implements AutoCloseable {
 
@@ -67,7 +67,8 @@ final class AwxHttp implements AutoCloseable {
 				.build())
 			.setDefaultRequestConfig(
 					RequestConfig.custom().setConnectionRequestTimeout(timeout).setResponseTimeout(timeout).build())
-			// The guard alone decides what is retried: the client's own retries would resend a launch.
+			// The guard alone decides what is retried: the client's own retries would
+			// resend a launch.
 			.disableAutomaticRetries()
 			// A redirect would carry the token to wherever it points.
 			.disableRedirectHandling()
@@ -95,8 +96,8 @@ final class AwxHttp implements AutoCloseable {
 			return this.client.execute(request, response -> answer(response, what));
 		}
 		catch (IOException ex) {
-			throw InfrastructureException.transientFailure(
-					redact("AWX did not answer %s: %s".formatted(what, describe(ex))), ex);
+			throw InfrastructureException
+				.transientFailure(redact("AWX did not answer %s: %s".formatted(what, describe(ex))), ex);
 		}
 	}
 
@@ -145,7 +146,10 @@ final class AwxHttp implements AutoCloseable {
 		return redact(flat.length() > MAX_DETAIL ? flat.substring(0, MAX_DETAIL) + "..." : flat);
 	}
 
-	/** AWX never echoes the token, but a proxy in front of it might; messages end up in logs and the UI. */
+	/**
+	 * AWX never echoes the token, but a proxy in front of it might; messages end up in
+	 * logs and the UI.
+	 */
 	private String redact(String message) {
 		return message.replace(this.token, "[token]");
 	}
@@ -155,7 +159,9 @@ final class AwxHttp implements AutoCloseable {
 				: ex.getClass().getSimpleName() + ": " + ex.getMessage();
 	}
 
-	/** Retry-After as delta-seconds or an HTTP date; absent or unreadable means no advice. */
+	/**
+	 * Retry-After as delta-seconds or an HTTP date; absent or unreadable means no advice.
+	 */
 	static Duration retryAfter(Header header, Instant now) {
 		if (header == null || header.getValue() == null) {
 			return null;

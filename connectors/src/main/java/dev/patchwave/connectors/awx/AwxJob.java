@@ -9,12 +9,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One AWX job as Patchwave follows it: its status, and what Patchwave passed it in its extra variables,
- * which is how a job is found again after the connector lost track of it.
- * @param eventsProcessed whether AWX has stored all the job's events; host summaries are written from the
- * last one, so they may be missing for a while after the job has finished
- * @param explanation AWX's job_explanation, why a job errored or was cancelled, when it says
- * @param fixedVersion the version the job installs, read back from its extra variables, when there
+ * One AWX job as Patchwave follows it: its status, and what Patchwave passed it in its
+ * extra variables, which is how a job is found again after the connector lost track of
+ * it.
+ *
+ * @param eventsProcessed whether AWX has stored all the job's events; host summaries are
+ * written from the last one, so they may be missing for a while after the job has
+ * finished
+ * @param explanation AWX's job_explanation, why a job errored or was cancelled, when it
+ * says
+ * @param fixedVersion the version the job installs, read back from its extra variables,
+ * when there
  * @param keys the idempotency key of each host of the job, by host name
  */
 record AwxJob(long id, String status, boolean eventsProcessed, String explanation, Version fixedVersion,
@@ -36,13 +41,17 @@ record AwxJob(long id, String status, boolean eventsProcessed, String explanatio
 		JsonNode vars = extraVars(node.path("extra_vars"), json);
 		Map<String, String> keys = new LinkedHashMap<>();
 		vars.path(KEYS_VAR).properties().forEach(entry -> keys.put(entry.getKey(), entry.getValue().asString("")));
-		// The list view leaves event_processing_finished out; only the detail view's answer is waited for.
+		// The list view leaves event_processing_finished out; only the detail view's
+		// answer is waited for.
 		return new AwxJob(node.path("id").asLong(), node.path("status").asString(""),
 				node.path("event_processing_finished").asBoolean(true), node.path("job_explanation").asString(""),
 				version(vars.path(FIXED_VERSION_VAR).asString("")), keys);
 	}
 
-	/** AWX hands extra_vars back as a string of JSON (or YAML, for jobs Patchwave did not launch). */
+	/**
+	 * AWX hands extra_vars back as a string of JSON (or YAML, for jobs Patchwave did not
+	 * launch).
+	 */
 	private static JsonNode extraVars(JsonNode extraVars, JsonMapper json) {
 		if (extraVars.isObject()) {
 			return extraVars;

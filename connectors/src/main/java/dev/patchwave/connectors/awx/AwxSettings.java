@@ -13,16 +13,21 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * How to reach one AWX and which job templates install and roll back. Only the syntax is checked here:
- * whether the templates exist and the token is accepted is for {@link AwxConnector#test()}.
- * @param url the AWX base URL, without a trailing slash; the API lives under {@code /api/v2/} below it
+ * How to reach one AWX and which job templates install and roll back. Only the syntax is
+ * checked here: whether the templates exist and the token is accepted is for
+ * {@link AwxConnector#test()}.
+ *
+ * @param url the AWX base URL, without a trailing slash; the API lives under
+ * {@code /api/v2/} below it
  * @param token the OAuth2 token sent as a bearer token; never logged nor put in messages
  * @param installJobTemplate the job template that installs, by numeric id or exact name
- * @param rollbackJobTemplate the job template that rolls back, by numeric id or exact name, if any
+ * @param rollbackJobTemplate the job template that rolls back, by numeric id or exact
+ * name, if any
  * @param pollInterval how long to wait between two reads of a running job
  * @param jobTimeout how long a job may run before it is cancelled and its hosts fail
  * @param maxBatchSize the most hosts in one job
- * @param versionFact the Ansible fact, as a dotted path, that holds the product version, if any
+ * @param versionFact the Ansible fact, as a dotted path, that holds the product version,
+ * if any
  * @param resilience how calls to AWX are limited, retried and cut off
  */
 record AwxSettings(URI url, String token, String installJobTemplate, Optional<String> rollbackJobTemplate,
@@ -55,8 +60,8 @@ record AwxSettings(URI url, String token, String installJobTemplate, Optional<St
 		// Sorted, so the same misspelt configuration always names the same setting.
 		for (String name : new TreeSet<>(settings.keySet())) {
 			if (!KNOWN_SETTINGS.contains(name)) {
-				throw new InvalidConnectorConfigException(name, "unknown setting '%s'; known settings: %s"
-					.formatted(name, String.join(", ", KNOWN_SETTINGS)));
+				throw new InvalidConnectorConfigException(name,
+						"unknown setting '%s'; known settings: %s".formatted(name, String.join(", ", KNOWN_SETTINGS)));
 			}
 		}
 		return new AwxSettings(url(settings), token(settings), required(settings, INSTALL_JOB_TEMPLATE),
@@ -107,8 +112,7 @@ record AwxSettings(URI url, String token, String installJobTemplate, Optional<St
 		return Optional.ofNullable(settings.get(name)).map(String::trim).filter(value -> !value.isEmpty());
 	}
 
-	private static Duration duration(Map<String, String> settings, String name, Duration defaultValue,
-			Duration max) {
+	private static Duration duration(Map<String, String> settings, String name, Duration defaultValue, Duration max) {
 		String text = settings.get(name);
 		if (text == null) {
 			return defaultValue;
@@ -134,7 +138,8 @@ record AwxSettings(URI url, String token, String installJobTemplate, Optional<St
 		}
 		try {
 			int size = Integer.parseInt(text.trim());
-			// An Ansible limit of more hosts makes a job that is slow to read back and all-or-nothing to cancel.
+			// An Ansible limit of more hosts makes a job that is slow to read back and
+			// all-or-nothing to cancel.
 			if (size >= 1 && size <= 500) {
 				return size;
 			}
@@ -150,8 +155,7 @@ record AwxSettings(URI url, String token, String installJobTemplate, Optional<St
 	public String toString() {
 		// The token stays out of whatever prints these settings.
 		return "AwxSettings[url=%s, installJobTemplate=%s, rollbackJobTemplate=%s, pollInterval=%s, jobTimeout=%s, "
-			.formatted(this.url, this.installJobTemplate, this.rollbackJobTemplate, this.pollInterval,
-					this.jobTimeout)
+			.formatted(this.url, this.installJobTemplate, this.rollbackJobTemplate, this.pollInterval, this.jobTimeout)
 				+ "maxBatchSize=%d, versionFact=%s, resilience=%s]".formatted(this.maxBatchSize, this.versionFact,
 						this.resilience);
 	}

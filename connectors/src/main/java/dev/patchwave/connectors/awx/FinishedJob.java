@@ -7,11 +7,12 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A job that has ended, with what Ansible reported per host; what each host's install came to follows from
- * it alone.
+ * A job that has ended, with what Ansible reported per host; what each host's install
+ * came to follows from it alone.
+ *
  * @param summaries the job's host summaries, by host name
- * @param cancelledAfter how long the job had run when Patchwave cancelled it for running too long, or
- * {@code null} when it ended by itself
+ * @param cancelledAfter how long the job had run when Patchwave cancelled it for running
+ * too long, or {@code null} when it ended by itself
  */
 record FinishedJob(AwxJob job, Map<String, HostSummary> summaries, Duration cancelledAfter) {
 
@@ -20,15 +21,16 @@ record FinishedJob(AwxJob job, Map<String, HostSummary> summaries, Duration canc
 	}
 
 	/**
-	 * The outcome on one host. Failed tasks count before unreachability: a host that failed a task and
-	 * then dropped off was reachable enough for the install to fail.
-	 * @param versionOnSuccess the version a host runs when the job succeeded on it, if known
+	 * The outcome on one host. Failed tasks count before unreachability: a host that
+	 * failed a task and then dropped off was reachable enough for the install to fail.
+	 * @param versionOnSuccess the version a host runs when the job succeeded on it, if
+	 * known
 	 */
 	InstallResult resultFor(String host, Version versionOnSuccess) {
 		long id = this.job.id();
 		if (this.cancelledAfter != null) {
-			return fatal("job %d cancelled after %s: it was still %s".formatted(id, this.cancelledAfter,
-					this.job.status()));
+			return fatal(
+					"job %d cancelled after %s: it was still %s".formatted(id, this.cancelledAfter, this.job.status()));
 		}
 		HostSummary summary = this.summaries.get(host);
 		if (summary == null) {

@@ -3,14 +3,15 @@ package dev.patchwave.connectors.awx;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What Ansible reported for one host at the end of a job's playbook, from AWX's job host summaries. AWX
- * sets {@code failed} whenever {@code dark} or {@code failures} is above zero, so it cannot tell an
- * unreachable host from a failed one by itself.
+ * What Ansible reported for one host at the end of a job's playbook, from AWX's job host
+ * summaries. AWX sets {@code failed} whenever {@code dark} or {@code failures} is above
+ * zero, so it cannot tell an unreachable host from a failed one by itself.
  */
 record HostSummary(String host, int ok, int changed, int failures, int dark, boolean failed) {
 
 	static HostSummary of(JsonNode node) {
-		// host_name is kept even when the host is later deleted; the summary field is the older form.
+		// host_name is kept even when the host is later deleted; the summary field is the
+		// older form.
 		String host = node.path("host_name").asString("");
 		if (host.isEmpty()) {
 			host = node.path("summary_fields").path("host").path("name").asString("");

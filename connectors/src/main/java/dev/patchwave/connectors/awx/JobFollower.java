@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads AWX jobs until they end, one virtual thread per job however many installs wait on it, and
- * cancels those still running a job timeout after this connector began following them. A job is followed
- * only while someone waits on it: once it ended, or following it failed, the next caller follows it afresh.
+ * Reads AWX jobs until they end, one virtual thread per job however many installs wait on
+ * it, and cancels those still running a job timeout after this connector began following
+ * them. A job is followed only while someone waits on it: once it ended, or following it
+ * failed, the next caller follows it afresh.
  */
 final class JobFollower {
 
@@ -36,14 +37,18 @@ final class JobFollower {
 		this.executor = executor;
 	}
 
-	/** Completes when the job has ended, or exceptionally when AWX could not be asked how it went. */
+	/**
+	 * Completes when the job has ended, or exceptionally when AWX could not be asked how
+	 * it went.
+	 */
 	CompletableFuture<FinishedJob> follow(long jobId) {
 		CompletableFuture<FinishedJob> created = new CompletableFuture<>();
 		CompletableFuture<FinishedJob> existing = this.following.putIfAbsent(jobId, created);
 		if (existing != null) {
 			return existing;
 		}
-		// Removed before completing, so a caller woken by the outcome that follows again starts afresh.
+		// Removed before completing, so a caller woken by the outcome that follows again
+		// starts afresh.
 		try {
 			this.executor.execute(() -> {
 				try {
@@ -84,7 +89,8 @@ final class JobFollower {
 					return new FinishedJob(job, Map.of(), this.jobTimeout);
 				}
 				catch (AwxRejectedException ex) {
-					// AWX refuses to cancel a job that has just ended; the next read shows how it ended.
+					// AWX refuses to cancel a job that has just ended; the next read
+					// shows how it ended.
 					logger.info("AWX did not cancel job {}: {}", jobId, ex.getMessage());
 				}
 			}

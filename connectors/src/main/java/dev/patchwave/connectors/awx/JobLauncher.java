@@ -20,15 +20,19 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Puts requests on AWX jobs, one job per batch, and never launches twice for one key: a key already on a
- * job, known here or found in AWX by the extra variables the job was launched with, joins that job. A
- * launch whose answer was lost may still have happened, so it is looked for again before it is reported.
+ * Puts requests on AWX jobs, one job per batch, and never launches twice for one key: a
+ * key already on a job, known here or found in AWX by the extra variables the job was
+ * launched with, joins that job. A launch whose answer was lost may still have happened,
+ * so it is looked for again before it is reported.
  */
 final class JobLauncher {
 
 	private static final Logger logger = LoggerFactory.getLogger(JobLauncher.class);
 
-	/** Host names Ansible reads literally in a limit: no separators, patterns, groups or files. */
+	/**
+	 * Host names Ansible reads literally in a limit: no separators, patterns, groups or
+	 * files.
+	 */
 	private static final Pattern LITERAL_HOST = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
 	private final AwxApi api;
@@ -46,9 +50,10 @@ final class JobLauncher {
 	}
 
 	/**
-	 * Settles every request of the batch, when its job ends or as soon as it cannot be put on one. Runs the
-	 * calls to AWX on the calling thread.
-	 * @param installs whether the template installs the patch, so a success runs its fixed version
+	 * Settles every request of the batch, when its job ends or as soon as it cannot be
+	 * put on one. Runs the calls to AWX on the calling thread.
+	 * @param installs whether the template installs the patch, so a success runs its
+	 * fixed version
 	 */
 	void deploy(String templateReference, List<Pending> batch, boolean installs) {
 		Set<Pending> unsettled = new LinkedHashSet<>(batch);
@@ -60,10 +65,11 @@ final class JobLauncher {
 			for (Pending pending : batch) {
 				if (!LITERAL_HOST.matcher(pending.host()).matches()) {
 					unsettled.remove(pending);
-					pending.settle().accept(new InstallResult(ResultCause.FATAL_TARGET_ERROR, null,
-							"host name '%s' cannot be passed to AWX as a limit: Ansible would read it as a pattern"
-								.formatted(pending.host()),
-							null));
+					pending.settle()
+						.accept(new InstallResult(ResultCause.FATAL_TARGET_ERROR, null,
+								"host name '%s' cannot be passed to AWX as a limit: Ansible would read it as a pattern"
+									.formatted(pending.host()),
+								null));
 				}
 			}
 			attachToEarlierJobs(template, unsettled, installs);
@@ -75,7 +81,8 @@ final class JobLauncher {
 			logger.warn("Requests with keys {} got no AWX job: {}", keys(unsettled), message(ex));
 			InstallResult failed = InstallResult.infrastructureError(message(ex));
 			unsettled.forEach(pending -> pending.settle().accept(failed));
-			// Settled first: whoever waits must hear of it even when the JVM is in trouble.
+			// Settled first: whoever waits must hear of it even when the JVM is in
+			// trouble.
 			if (ex instanceof Error error) {
 				throw error;
 			}
@@ -156,11 +163,12 @@ final class JobLauncher {
 				return;
 			}
 			if (ex instanceof AwxRejectedException rejected && rejected.status() == 404) {
-				// Deleted in AWX: nothing runs under these keys any more, so a resend may launch again.
+				// Deleted in AWX: nothing runs under these keys any more, so a resend may
+				// launch again.
 				this.jobsByKey.values().removeIf(id -> id == job);
 			}
-			pending.settle().accept(InstallResult.infrastructureError("lost track of AWX job %d: %s".formatted(job,
-					message(ex))));
+			pending.settle()
+				.accept(InstallResult.infrastructureError("lost track of AWX job %d: %s".formatted(job, message(ex))));
 		});
 	}
 

@@ -6,9 +6,11 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A job template as far as launching it matters. Patchwave passes each job its hosts as a limit and its
- * keys as extra variables, so the template must prompt for both on launch: AWX silently drops a limit it
- * does not prompt for and runs the job against the whole inventory.
+ * A job template as far as launching it matters. Patchwave passes each job its hosts as a
+ * limit and its keys as extra variables, so the template must prompt for both on launch:
+ * AWX silently drops a limit it does not prompt for and runs the job against the whole
+ * inventory.
+ *
  * @param inventory the inventory the template runs against, 0 when it has none of its own
  */
 record JobTemplate(long id, String name, long inventory, boolean asksLimit, boolean asksVariables) {

@@ -5,8 +5,9 @@ import dev.patchwave.common.connector.InstallResult;
 import java.util.function.Consumer;
 
 /**
- * A request on its way to an AWX job, under the key the job carries for it ({@code rollback-} and the
- * request's key for a rollback). {@code settle} hands its result to whoever waits, exactly once.
+ * A request on its way to an AWX job, under the key the job carries for it
+ * ({@code rollback-} and the request's key for a rollback). {@code settle} hands its
+ * result to whoever waits, exactly once.
  */
 record Pending(InstallRequest request, String key, Consumer<InstallResult> settle) {
 

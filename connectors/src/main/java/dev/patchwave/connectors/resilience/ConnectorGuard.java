@@ -26,14 +26,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Every remote call of one connector instance goes through its guard: a time limit, a bulkhead, a rate
- * limiter and a circuit breaker, and for idempotent reads a retry with jittered backoff that honours
- * Retry-After. Only {@link InfrastructureException}s count against the breaker: a target that fails is not
- * the system's fault. Calls refused by the guard itself surface as {@link InfrastructureException}s too.
+ * Every remote call of one connector instance goes through its guard: a time limit, a
+ * bulkhead, a rate limiter and a circuit breaker, and for idempotent reads a retry with
+ * jittered backoff that honours Retry-After. Only {@link InfrastructureException}s count
+ * against the breaker: a target that fails is not the system's fault. Calls refused by
+ * the guard itself surface as {@link InfrastructureException}s too.
  */
 public final class ConnectorGuard implements AutoCloseable {
 
-	/** The longest a read waits because the system asked it to; longer requests are cut to this. */
+	/**
+	 * The longest a read waits because the system asked it to; longer requests are cut to
+	 * this.
+	 */
 	private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
 	private final CircuitBreaker breaker;
@@ -56,38 +60,44 @@ public final class ConnectorGuard implements AutoCloseable {
 
 	public ConnectorGuard(String name, ResilienceSettings settings) {
 		this.settings = settings;
-		this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
-			.failureRateThreshold(settings.breakerFailureRate())
-			.slidingWindowSize(settings.breakerWindow())
-			.minimumNumberOfCalls(Math.min(settings.breakerWindow(), 5))
-			.waitDurationInOpenState(settings.breakerOpenFor())
-			.permittedNumberOfCallsInHalfOpenState(1)
-			.automaticTransitionFromOpenToHalfOpenEnabled(true)
-			.recordException(InfrastructureException.class::isInstance)
-			.build());
-		this.rateLimiter = RateLimiter.of(name, RateLimiterConfig.custom()
-			.limitForPeriod(settings.callsPerSecond())
-			.limitRefreshPeriod(Duration.ofSeconds(1))
-			.timeoutDuration(settings.callTimeout())
-			.build());
-		this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom()
-			.maxConcurrentCalls(settings.maxConcurrentCalls())
-			.maxWaitDuration(settings.callTimeout())
-			.build());
+		this.breaker = CircuitBreaker.of(name,
+				CircuitBreakerConfig.custom()
+					.failureRateThreshold(settings.breakerFailureRate())
+					.slidingWindowSize(settings.breakerWindow())
+					.minimumNumberOfCalls(Math.min(settings.breakerWindow(), 5))
+					.waitDurationInOpenState(settings.breakerOpenFor())
+					.permittedNumberOfCallsInHalfOpenState(1)
+					.automaticTransitionFromOpenToHalfOpenEnabled(true)
+					.recordException(InfrastructureException.class::isInstance)
+					.build());
+		this.rateLimiter = RateLimiter.of(name,
+				RateLimiterConfig.custom()
+					.limitForPeriod(settings.callsPerSecond())
+					.limitRefreshPeriod(Duration.ofSeconds(1))
+					.timeoutDuration(settings.callTimeout())
+					.build());
+		this.bulkhead = Bulkhead.of(name,
+				BulkheadConfig.custom()
+					.maxConcurrentCalls(settings.maxConcurrentCalls())
+					.maxWaitDuration(settings.callTimeout())
+					.build());
 		this.timeLimiter = TimeLimiter.of(name,
 				TimeLimiterConfig.custom().timeoutDuration(settings.callTimeout()).cancelRunningFuture(true).build());
 		IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(settings.retryBackoff(), 2.0, 0.5);
-		this.readRetry = Retry.of(name, RetryConfig.custom()
-			.maxAttempts(settings.retryAttempts())
-			.retryOnException(ex -> ex instanceof InfrastructureException infra && infra.isTransient())
-			.intervalBiFunction(retryAfterOr(backoff))
-			.build());
+		this.readRetry = Retry.of(name,
+				RetryConfig.custom()
+					.maxAttempts(settings.retryAttempts())
+					.retryOnException(ex -> ex instanceof InfrastructureException infra && infra.isTransient())
+					.intervalBiFunction(retryAfterOr(backoff))
+					.build());
 		this.breaker.getEventPublisher().onStateTransition(event -> this.lastStateChange = Instant.now());
-		this.breaker.getEventPublisher()
-			.onError(event -> this.lastFailure = event.getThrowable().getMessage());
+		this.breaker.getEventPublisher().onError(event -> this.lastFailure = event.getThrowable().getMessage());
 	}
 
-	/** Waits as long as the system's Retry-After asks when it said; else the jittered backoff. */
+	/**
+	 * Waits as long as the system's Retry-After asks when it said; else the jittered
+	 * backoff.
+	 */
 	private static IntervalBiFunction<Object> retryAfterOr(IntervalFunction backoff) {
 		return (attempt, outcome) -> {
 			if (outcome.isLeft() && outcome.getLeft() instanceof InfrastructureException infra
@@ -111,15 +121,18 @@ public final class ConnectorGuard implements AutoCloseable {
 
 	public ConnectorHealth health() {
 		return switch (this.breaker.getState()) {
-			case OPEN, FORCED_OPEN -> new ConnectorHealth(ConnectorHealth.Status.DOWN,
-					"circuit open after repeated failures: " + this.lastFailure, this.lastStateChange,
-					this.lastStateChange.plus(this.settings.breakerOpenFor()));
+			case OPEN,
+					FORCED_OPEN ->
+				new ConnectorHealth(ConnectorHealth.Status.DOWN,
+						"circuit open after repeated failures: " + this.lastFailure, this.lastStateChange,
+						this.lastStateChange.plus(this.settings.breakerOpenFor()));
 			case HALF_OPEN -> new ConnectorHealth(ConnectorHealth.Status.DEGRADED,
 					"trying the system again after: " + this.lastFailure, this.lastStateChange, null);
-			default -> this.breaker.getMetrics().getNumberOfFailedCalls() > 0
-					? new ConnectorHealth(ConnectorHealth.Status.DEGRADED, "recent calls failed: " + this.lastFailure,
-							this.lastStateChange, null)
-					: ConnectorHealth.up();
+			default ->
+				this.breaker.getMetrics().getNumberOfFailedCalls() > 0
+						? new ConnectorHealth(ConnectorHealth.Status.DEGRADED,
+								"recent calls failed: " + this.lastFailure, this.lastStateChange, null)
+						: ConnectorHealth.up();
 		};
 	}
 
@@ -130,8 +143,8 @@ public final class ConnectorGuard implements AutoCloseable {
 
 	private <T> T guarded(Callable<T> call) {
 		try {
-			return this.breaker.executeCallable(() -> this.bulkhead.executeCallable(
-					() -> this.rateLimiter.executeCallable(() -> withTimeLimit(call))));
+			return this.breaker.executeCallable(() -> this.bulkhead
+				.executeCallable(() -> this.rateLimiter.executeCallable(() -> withTimeLimit(call))));
 		}
 		catch (CallNotPermittedException ex) {
 			throw InfrastructureException.permanent("not calling: " + health().detail());
@@ -148,8 +161,9 @@ public final class ConnectorGuard implements AutoCloseable {
 	}
 
 	/**
-	 * Runs the call on a thread of its own and interrupts it when it overruns, so a timed-out call does not go
-	 * on holding a place. Checked failures are the system's: classified here, inside the breaker.
+	 * Runs the call on a thread of its own and interrupts it when it overruns, so a
+	 * timed-out call does not go on holding a place. Checked failures are the system's:
+	 * classified here, inside the breaker.
 	 */
 	private <T> T withTimeLimit(Callable<T> call) {
 		try {

@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The deployment system failed, not a target: it refused the connection, timed out, answered 5xx or 429, or
- * rejected our credentials. Opens the circuit breaker when it repeats; idempotent reads are retried when
- * {@link #isTransient()}, after {@link #retryAfter()} when the system said how long to wait.
+ * The deployment system failed, not a target: it refused the connection, timed out,
+ * answered 5xx or 429, or rejected our credentials. Opens the circuit breaker when it
+ * repeats; idempotent reads are retried when {@link #isTransient()}, after
+ * {@link #retryAfter()} when the system said how long to wait.
  */
 public class InfrastructureException extends RuntimeException {
 

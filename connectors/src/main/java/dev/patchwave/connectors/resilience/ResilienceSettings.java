@@ -7,14 +7,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * How one connector instance protects itself and the system it calls. Read from the instance's settings,
- * each with a default that suits a shared production deployment system.
- * @param retryAttempts attempts of an idempotent read, the first included (writes are never retried)
- * @param retryBackoff wait before the second attempt; doubles, with jitter, unless Retry-After says otherwise
- * @param breakerFailureRate percentage of failed calls, over the last {@code breakerWindow} calls, that opens
- * the breaker
+ * How one connector instance protects itself and the system it calls. Read from the
+ * instance's settings, each with a default that suits a shared production deployment
+ * system.
+ *
+ * @param retryAttempts attempts of an idempotent read, the first included (writes are
+ * never retried)
+ * @param retryBackoff wait before the second attempt; doubles, with jitter, unless
+ * Retry-After says otherwise
+ * @param breakerFailureRate percentage of failed calls, over the last
+ * {@code breakerWindow} calls, that opens the breaker
  * @param breakerWindow how many recent calls the failure rate is computed over
- * @param breakerOpenFor how long an open breaker refuses calls before letting trial calls through
+ * @param breakerOpenFor how long an open breaker refuses calls before letting trial calls
+ * through
  * @param callsPerSecond the most calls per second this instance makes
  * @param maxConcurrentCalls the most calls in progress at once
  * @param callTimeout the longest one call may take
@@ -30,7 +35,8 @@ public record ResilienceSettings(int retryAttempts, Duration retryBackoff, int b
 				duration(settings, "retryBackoff", Duration.ofMillis(500)),
 				integer(settings, "breakerFailureRate", 50, 1, 100), integer(settings, "breakerWindow", 10, 1, 1000),
 				duration(settings, "breakerOpenFor", Duration.ofSeconds(30)),
-				integer(settings, "callsPerSecond", 20, 1, 10_000), integer(settings, "maxConcurrentCalls", 20, 1, 1000),
+				integer(settings, "callsPerSecond", 20, 1, 10_000),
+				integer(settings, "maxConcurrentCalls", 20, 1, 1000),
 				duration(settings, "callTimeout", Duration.ofSeconds(30)));
 	}
 
@@ -67,7 +73,8 @@ public record ResilienceSettings(int retryAttempts, Duration retryBackoff, int b
 			// reported below with the expected form
 		}
 		throw new InvalidConnectorConfigException(key,
-				"%s must be an ISO-8601 duration above zero and at most PT1H, like PT5S, got '%s'".formatted(key, value));
+				"%s must be an ISO-8601 duration above zero and at most PT1H, like PT5S, got '%s'".formatted(key,
+						value));
 	}
 
 }

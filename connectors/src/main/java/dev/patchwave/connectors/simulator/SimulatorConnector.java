@@ -30,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A deployment system that installs nothing: each install answers an msiexec exit code after a latency,
- * drawn from the configured rates. Targets can force an outcome with the label {@code simulate=fail} or
- * {@code simulate=unreachable}. It counts what it was asked to do, so tests can prove that installs ran
- * exactly once and how many ran at the same time.
+ * A deployment system that installs nothing: each install answers an msiexec exit code
+ * after a latency, drawn from the configured rates. Targets can force an outcome with the
+ * label {@code simulate=fail} or {@code simulate=unreachable}. It counts what it was
+ * asked to do, so tests can prove that installs ran exactly once and how many ran at the
+ * same time.
  */
 public final class SimulatorConnector implements Connector {
 
@@ -59,7 +60,10 @@ public final class SimulatorConnector implements Connector {
 
 	private final ConcurrentMap<String, Version> versions = new ConcurrentHashMap<>();
 
-	/** The version each target had before its first install here, which a rollback returns it to. */
+	/**
+	 * The version each target had before its first install here, which a rollback returns
+	 * it to.
+	 */
 	private final ConcurrentMap<String, Version> versionsBefore = new ConcurrentHashMap<>();
 
 	private volatile boolean outage;
@@ -68,8 +72,10 @@ public final class SimulatorConnector implements Connector {
 
 	SimulatorConnector(String name, SimulatorSettings settings) {
 		this.settings = settings;
-		// Completing an install runs the caller's dependent stages on these threads, so more than one keeps
-		// a slow caller from holding up every other completion; installs waiting out their latency hold none.
+		// Completing an install runs the caller's dependent stages on these threads, so
+		// more than one keeps
+		// a slow caller from holding up every other completion; installs waiting out
+		// their latency hold none.
 		this.executor = new ScheduledThreadPoolExecutor(Runtime.getRuntime().availableProcessors(),
 				Thread.ofPlatform().daemon().name("simulator-" + name + "-", 0).factory());
 	}
@@ -82,7 +88,8 @@ public final class SimulatorConnector implements Connector {
 	@Override
 	public CompletionStage<InstallResult> install(InstallRequest request) {
 		if (this.outage) {
-			// The system never took the call, so nothing is recorded under the key: a resend installs.
+			// The system never took the call, so nothing is recorded under the key: a
+			// resend installs.
 			return CompletableFuture.completedStage(InstallResult.infrastructureError(OUTAGE));
 		}
 		return this.outcomes.computeIfAbsent(request.idempotencyKey(), key -> start(request));
@@ -99,7 +106,10 @@ public final class SimulatorConnector implements Connector {
 		return CompletableFuture.completedStage(this.versions.getOrDefault(target.name(), target.installedVersion()));
 	}
 
-	/** Takes the patch off again after the install latency; the target is back at the version it had before. */
+	/**
+	 * Takes the patch off again after the install latency; the target is back at the
+	 * version it had before.
+	 */
 	@Override
 	public CompletionStage<InstallResult> rollback(InstallRequest request) {
 		Target target = request.target();
@@ -107,7 +117,8 @@ public final class SimulatorConnector implements Connector {
 		CompletableFuture<InstallResult> result = new CompletableFuture<>();
 		this.executor.schedule(() -> {
 			this.versions.put(target.name(), before);
-			result.complete(new InstallResult(ResultCause.SUCCEEDED, MsiexecExitCodes.SUCCESS, "patch removed", before));
+			result
+				.complete(new InstallResult(ResultCause.SUCCEEDED, MsiexecExitCodes.SUCCESS, "patch removed", before));
 		}, delayNanos(random(target, 0)), TimeUnit.NANOSECONDS);
 		return result.minimalCompletionStage();
 	}
@@ -159,7 +170,8 @@ public final class SimulatorConnector implements Connector {
 			return CompletableFuture.completedStage(InstallResult.infrastructureError("simulator connector is closed"));
 		}
 		logger.debug("Installing {} on {} (key {})", request.patch().id(), target.name(), request.idempotencyKey());
-		// Callers share this stage, so none of them may complete it in place of the install.
+		// Callers share this stage, so none of them may complete it in place of the
+		// install.
 		return result.minimalCompletionStage();
 	}
 
@@ -177,8 +189,10 @@ public final class SimulatorConnector implements Connector {
 		if (this.settings.seed().isEmpty()) {
 			return ThreadLocalRandom.current();
 		}
-		// One generator per target and attempt rather than one shared sequence, so the outcomes do not depend
-		// on the order in which concurrent dispatchers happen to call, nor on how idempotency keys are made.
+		// One generator per target and attempt rather than one shared sequence, so the
+		// outcomes do not depend
+		// on the order in which concurrent dispatchers happen to call, nor on how
+		// idempotency keys are made.
 		long seed = 31 * (31 * this.settings.seed().getAsLong() + target.name().hashCode()) + attempt;
 		return new SplittableRandom(seed);
 	}
@@ -214,8 +228,8 @@ public final class SimulatorConnector implements Connector {
 	}
 
 	/**
-	 * How many installs were started on the target: each idempotency key once, whatever the outcome, an
-	 * unreachable target's included, whether or not they have finished.
+	 * How many installs were started on the target: each idempotency key once, whatever
+	 * the outcome, an unreachable target's included, whether or not they have finished.
 	 */
 	public int installCount(String targetName) {
 		return this.installCounts.getOrDefault(targetName, 0);
@@ -236,8 +250,9 @@ public final class SimulatorConnector implements Connector {
 	}
 
 	/**
-	 * Turns new installs away with an infrastructure error. Installs already started still complete after
-	 * their latency, so no caller waits forever on a closed connector.
+	 * Turns new installs away with an infrastructure error. Installs already started
+	 * still complete after their latency, so no caller waits forever on a closed
+	 * connector.
 	 */
 	@Override
 	public void close() {

@@ -9,8 +9,9 @@ import java.util.OptionalLong;
 import java.util.TreeSet;
 
 /**
- * How the simulator behaves: how long an install takes and how often it fails, retries or asks for a
- * reboot. Every setting is optional; without a seed the random draws differ from run to run.
+ * How the simulator behaves: how long an install takes and how often it fails, retries or
+ * asks for a reboot. Every setting is optional; without a seed the random draws differ
+ * from run to run.
  */
 record SimulatorSettings(Duration installLatency, Duration latencyJitter, double failureRate, double transientRate,
 		double rebootRate, OptionalLong seed) {
@@ -27,7 +28,10 @@ record SimulatorSettings(Duration installLatency, Duration latencyJitter, double
 
 	static final String SEED = "seed";
 
-	/** Longer than any real install; a larger value is a typo, and the cap keeps delays far from overflow. */
+	/**
+	 * Longer than any real install; a larger value is a typo, and the cap keeps delays
+	 * far from overflow.
+	 */
 	private static final Duration MAX_DURATION = Duration.ofDays(1);
 
 	private static final List<String> KNOWN_SETTINGS = List.of(FAILURE_RATE, INSTALL_LATENCY, LATENCY_JITTER,
@@ -37,8 +41,8 @@ record SimulatorSettings(Duration installLatency, Duration latencyJitter, double
 		// Sorted, so the same misspelt configuration always names the same setting.
 		for (String name : new TreeSet<>(settings.keySet())) {
 			if (!KNOWN_SETTINGS.contains(name)) {
-				throw new InvalidConnectorConfigException(name, "unknown setting '%s'; known settings: %s"
-					.formatted(name, String.join(", ", KNOWN_SETTINGS)));
+				throw new InvalidConnectorConfigException(name,
+						"unknown setting '%s'; known settings: %s".formatted(name, String.join(", ", KNOWN_SETTINGS)));
 			}
 		}
 		return new SimulatorSettings(duration(settings, INSTALL_LATENCY, Duration.ofSeconds(2)),
@@ -60,8 +64,7 @@ record SimulatorSettings(Duration installLatency, Duration latencyJitter, double
 					"%s must be an ISO-8601 duration like PT2S or PT0.5S, got '%s'".formatted(name, text));
 		}
 		if (duration.isNegative()) {
-			throw new InvalidConnectorConfigException(name,
-					"%s must not be negative, got '%s'".formatted(name, text));
+			throw new InvalidConnectorConfigException(name, "%s must not be negative, got '%s'".formatted(name, text));
 		}
 		if (duration.compareTo(MAX_DURATION) > 0) {
 			throw new InvalidConnectorConfigException(name,

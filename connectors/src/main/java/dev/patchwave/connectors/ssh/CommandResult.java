@@ -2,8 +2,10 @@ package dev.patchwave.connectors.ssh;
 
 /**
  * How a command ended.
+ *
  * @param stdout the end of its standard output, as printed, to read a version from
- * @param output the end of its standard output and error together, secrets redacted, to show people
+ * @param output the end of its standard output and error together, secrets redacted, to
+ * show people
  */
 record CommandResult(int exitCode, String stdout, String output) {
 

@@ -10,14 +10,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A command with {@code {{variable}}} placeholders. Every value is substituted as one quoted word of the
- * target's shell, so that a label or name holding quotes, semicolons or {@code $(...)} stays data and can
- * never become a command.
+ * A command with {@code {{variable}}} placeholders. Every value is substituted as one
+ * quoted word of the target's shell, so that a label or name holding quotes, semicolons
+ * or {@code $(...)} stays data and can never become a command.
  */
 record CommandTemplate(String text) {
 
-	private static final List<String> NAMES = List.of("target.name", "target.address", "patch.id",
-			"patch.fixedVersion", "key");
+	private static final List<String> NAMES = List.of("target.name", "target.address", "patch.id", "patch.fixedVersion",
+			"key");
 
 	private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
 
@@ -42,7 +42,10 @@ record CommandTemplate(String text) {
 		return new CommandTemplate(text);
 	}
 
-	/** The values of the variables for one target and patch, labels under {@code label.<key>}. */
+	/**
+	 * The values of the variables for one target and patch, labels under
+	 * {@code label.<key>}.
+	 */
 	static Map<String, String> variables(Target target, Patch patch, String idempotencyKey) {
 		Map<String, String> values = new HashMap<>();
 		target.labels().forEach((key, value) -> values.put(LABEL + key, value));

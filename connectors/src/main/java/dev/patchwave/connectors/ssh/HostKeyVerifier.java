@@ -10,13 +10,17 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 
 /**
- * Decides whether a server is the host it claims to be, before anything is sent to it. Strict: only keys in
- * known_hosts. Trust-on-first-use: hosts that known_hosts does not name are trusted with the first key they
- * show, and refused should they ever show another, for as long as this connector lives.
+ * Decides whether a server is the host it claims to be, before anything is sent to it.
+ * Strict: only keys in known_hosts. Trust-on-first-use: hosts that known_hosts does not
+ * name are trusted with the first key they show, and refused should they ever show
+ * another, for as long as this connector lives.
  */
 final class HostKeyVerifier implements ServerKeyVerifier {
 
-	/** Set on the connection by whoever connects, because the verifier is shared by all connections. */
+	/**
+	 * Set on the connection by whoever connects, because the verifier is shared by all
+	 * connections.
+	 */
 	static final AttributeKey<Check> CHECK = new AttributeKey<>();
 
 	private final KnownHosts knownHosts;
@@ -52,8 +56,9 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 	}
 
 	/**
-	 * The host a connection is meant for and, once its key was seen, the verdict: kept by the caller, so that
-	 * a failed handshake can tell a refused key from a lost connection.
+	 * The host a connection is meant for and, once its key was seen, the verdict: kept by
+	 * the caller, so that a failed handshake can tell a refused key from a lost
+	 * connection.
 	 */
 	static final class Check {
 
@@ -69,7 +74,10 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 			return this.host;
 		}
 
-		/** Whether the key was trusted; null when the handshake never got as far as the key. */
+		/**
+		 * Whether the key was trusted; null when the handshake never got as far as the
+		 * key.
+		 */
 		Boolean verdict() {
 			return this.verdict;
 		}

@@ -1,6 +1,9 @@
 package dev.patchwave.connectors.ssh;
 
-/** Where an SSH server listens, as read from a target's address: {@code host}, {@code host:port}, {@code [v6]:port}. */
+/**
+ * Where an SSH server listens, as read from a target's address: {@code host},
+ * {@code host:port}, {@code [v6]:port}.
+ */
 record HostPort(String host, int port) {
 
 	static HostPort parse(String address, int defaultPort) {
@@ -17,7 +20,8 @@ record HostPort(String host, int port) {
 			host = text.substring(0, text.indexOf(':'));
 			port = text.substring(text.indexOf(':') + 1);
 		}
-		// More than one colon without brackets is a bare IPv6 address, on the default port.
+		// More than one colon without brackets is a bare IPv6 address, on the default
+		// port.
 		if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
 			throw invalid(address);
 		}

@@ -13,9 +13,9 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /**
- * The host keys of a known_hosts file, hashed host names and {@code [host]:port} patterns included.
- * {@code @revoked} keys are refused for the hosts their line names; {@code @cert-authority} lines are ignored, since
- * certificates are not accepted.
+ * The host keys of a known_hosts file, hashed host names and {@code [host]:port} patterns
+ * included. {@code @revoked} keys are refused for the hosts their line names;
+ * {@code @cert-authority} lines are ignored, since certificates are not accepted.
  */
 record KnownHosts(List<Entry> entries) {
 
@@ -39,7 +39,8 @@ record KnownHosts(List<Entry> entries) {
 				continue;
 			}
 			try {
-				// Null for key types this client cannot use: such a host is refused rather than the whole file.
+				// Null for key types this client cannot use: such a host is refused
+				// rather than the whole file.
 				PublicKey key = line.getKeyEntry().resolvePublicKey(null, PublicKeyEntryResolver.IGNORING);
 				if (key != null) {
 					entries.add(new Entry(line, key, "revoked".equals(line.getMarker())));
@@ -57,7 +58,10 @@ record KnownHosts(List<Entry> entries) {
 		return new KnownHosts(entries);
 	}
 
-	/** Whether the file names a key for this host, so that trust-on-first-use must not decide. */
+	/**
+	 * Whether the file names a key for this host, so that trust-on-first-use must not
+	 * decide.
+	 */
 	boolean lists(HostPort host) {
 		return matching(host).anyMatch(entry -> !entry.revoked());
 	}

@@ -4,8 +4,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Keeps only the last bytes a command printed: installers can print megabytes, and the end is where they
- * say what went wrong.
+ * Keeps only the last bytes a command printed: installers can print megabytes, and the
+ * end is where they say what went wrong.
  */
 final class OutputTail extends OutputStream {
 
@@ -33,8 +33,8 @@ final class OutputTail extends OutputStream {
 	}
 
 	/**
-	 * The kept bytes as text. When the start was cut, the partial first line is dropped too: a secret cut in
-	 * half would no longer look like one and escape redaction.
+	 * The kept bytes as text. When the start was cut, the partial first line is dropped
+	 * too: a secret cut in half would no longer look like one and escape redaction.
 	 */
 	synchronized String text() {
 		int kept = (int) Math.min(this.written, this.ring.length);

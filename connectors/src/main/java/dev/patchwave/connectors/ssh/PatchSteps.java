@@ -7,16 +7,19 @@ import dev.patchwave.common.patch.Patch;
 import java.util.Map;
 
 /**
- * The commands that install, verify and roll back one patch over SSH: each the connector's override when
- * it has one, else the catalog's ssh step. A null command means the step is not offered.
- * @param exitCodes what the installer's exit codes mean, from the catalog; codes not listed are read as
- * Windows Installer codes
+ * The commands that install, verify and roll back one patch over SSH: each the
+ * connector's override when it has one, else the catalog's ssh step. A null command means
+ * the step is not offered.
+ *
+ * @param exitCodes what the installer's exit codes mean, from the catalog; codes not
+ * listed are read as Windows Installer codes
  */
 record PatchSteps(CommandTemplate install, CommandTemplate verify, CommandTemplate rollback,
 		Map<Integer, ResultCause> exitCodes) {
 
 	/**
-	 * @throws IllegalArgumentException when a catalog step uses an unknown variable, naming the patch and step
+	 * @throws IllegalArgumentException when a catalog step uses an unknown variable,
+	 * naming the patch and step
 	 */
 	static PatchSteps of(Patch patch, SshSettings settings) {
 		InstallSteps catalog = patch.stepsFor(SshConnectorFactory.TYPE).orElse(null);
@@ -31,7 +34,9 @@ record PatchSteps(CommandTemplate install, CommandTemplate verify, CommandTempla
 		return (mapped != null) ? mapped : MsiexecExitCodes.classify(exitCode);
 	}
 
-	/** What the exit code means, in words, saying so when it is the patch's own meaning. */
+	/**
+	 * What the exit code means, in words, saying so when it is the patch's own meaning.
+	 */
 	String describe(int exitCode) {
 		ResultCause mapped = this.exitCodes.get(exitCode);
 		return (mapped != null) ? "exit code %d, which the patch's ssh steps read as %s".formatted(exitCode, mapped)
@@ -41,7 +46,8 @@ record PatchSteps(CommandTemplate install, CommandTemplate verify, CommandTempla
 	/** Why a step cannot run, and how to make it available. */
 	static String missing(String step, Patch patch) {
 		return ("patch %s has no ssh %s step: add an ssh %s command to the patch's steps in the catalog, or set "
-				+ "the connector setting %s.%s").formatted(patch.id(), step, step, step, patch.id());
+				+ "the connector setting %s.%s")
+			.formatted(patch.id(), step, step, step, patch.id());
 	}
 
 	private static CommandTemplate step(String step, Patch patch, SshSettings settings, String catalogText) {

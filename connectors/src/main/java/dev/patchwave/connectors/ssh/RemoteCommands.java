@@ -10,10 +10,15 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 
-/** Runs one command on an open session and waits, at most the command timeout, for its exit code. */
+/**
+ * Runs one command on an open session and waits, at most the command timeout, for its
+ * exit code.
+ */
 final class RemoteCommands {
 
-	/** Enough for the last lines of a verify command, whatever the output tail is set to. */
+	/**
+	 * Enough for the last lines of a verify command, whatever the output tail is set to.
+	 */
 	private static final int STDOUT_TAIL_BYTES = 4096;
 
 	private final Duration commandTimeout;
@@ -41,7 +46,8 @@ final class RemoteCommands {
 			Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
 					this.commandTimeout);
 			if (!events.contains(ClientChannelEvent.CLOSED)) {
-				// Closing the channel is all SSH offers: a command that ignores its closed output runs on.
+				// Closing the channel is all SSH offers: a command that ignores its
+				// closed output runs on.
 				channel.close(true);
 				throw new SshFailure(ResultCause.FATAL_TARGET_ERROR,
 						result(0, stdout, output).withOutput("no result within " + this.commandTimeout));
@@ -69,7 +75,10 @@ final class RemoteCommands {
 				"the SSH connection to %s failed: %s".formatted(host, reason));
 	}
 
-	/** Standard output goes to its own tail, to read a version from, and to the shared one. */
+	/**
+	 * Standard output goes to its own tail, to read a version from, and to the shared
+	 * one.
+	 */
 	private static final class Both extends OutputStream {
 
 		private final OutputStream first;

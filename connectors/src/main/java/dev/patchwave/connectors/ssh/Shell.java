@@ -8,14 +8,15 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * The shell of the targets: how a value is quoted, and how a script is handed to the SSH server so that it
- * runs the same whatever the account's login shell is.
+ * The shell of the targets: how a value is quoted, and how a script is handed to the SSH
+ * server so that it runs the same whatever the account's login shell is.
  */
 enum Shell {
 
 	/**
-	 * {@code sh}. Exit statuses are 8 bits, so an installer's 3010 arrives as 194: patches whose installers
-	 * exit above 255 map the codes they really give in their steps' exit codes.
+	 * {@code sh}. Exit statuses are 8 bits, so an installer's 3010 arrives as 194:
+	 * patches whose installers exit above 255 map the codes they really give in their
+	 * steps' exit codes.
 	 */
 	POSIX("posix") {
 		@Override
@@ -48,7 +49,8 @@ enum Shell {
 
 	/** Windows PowerShell, whichever shell the OpenSSH server starts commands with. */
 	POWERSHELL("powershell") {
-		// PowerShell ends a single-quoted string at any of these, typographic quotes included.
+		// PowerShell ends a single-quoted string at any of these, typographic quotes
+		// included.
 		private static final Pattern QUOTES = Pattern.compile("(['\u2018\u2019\u201A\u201B])");
 
 		@Override
@@ -58,7 +60,8 @@ enum Shell {
 
 		@Override
 		String command(String script) {
-			// A cmdlet that fails leaves no exit code, and -Command would turn a native one into 0 or 1.
+			// A cmdlet that fails leaves no exit code, and -Command would turn a native
+			// one into 0 or 1.
 			return encoded("""
 					$global:LASTEXITCODE = 0
 					%s
@@ -86,7 +89,8 @@ enum Shell {
 		}
 
 		private static String encoded(String script) {
-			// Base64 of UTF-16LE passes through cmd.exe and PowerShell alike without any further quoting.
+			// Base64 of UTF-16LE passes through cmd.exe and PowerShell alike without any
+			// further quoting.
 			return "powershell -NoProfile -NonInteractive -EncodedCommand "
 					+ Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_16LE));
 		}
@@ -104,19 +108,28 @@ enum Shell {
 		return this.settingValue;
 	}
 
-	/** The value as one word of this shell, taken literally whatever characters it holds. */
+	/**
+	 * The value as one word of this shell, taken literally whatever characters it holds.
+	 */
 	abstract String quote(String value);
 
-	/** What to send as the SSH command so that this shell runs the script and exits with its exit code. */
+	/**
+	 * What to send as the SSH command so that this shell runs the script and exits with
+	 * its exit code.
+	 */
 	abstract String command(String script);
 
 	/**
-	 * Like {@link #command}, but the target remembers the exit code under the idempotency key and answers it
-	 * again, without running the script, whenever the key comes back: from a retry, or another connector.
+	 * Like {@link #command}, but the target remembers the exit code under the idempotency
+	 * key and answers it again, without running the script, whenever the key comes back:
+	 * from a retry, or another connector.
 	 */
 	abstract String idempotent(String script, String idempotencyKey);
 
-	/** The key itself when it makes a plain file name, so people can find it; else a digest of it. */
+	/**
+	 * The key itself when it makes a plain file name, so people can find it; else a
+	 * digest of it.
+	 */
 	static String markerName(String idempotencyKey) {
 		if (SAFE_NAME.matcher(idempotencyKey).matches()) {
 			return idempotencyKey + ".exit";

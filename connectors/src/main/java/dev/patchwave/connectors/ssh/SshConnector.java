@@ -30,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Installs by running the patch's commands on each target over SSH. The install command is wrapped so that
- * the target remembers its exit code under the idempotency key: a key sent again, to this connector or to
- * one created after a restart, answers that exit code instead of installing twice. All SSH work runs on
- * virtual threads; at most {@code maxSessions} commands run at once.
+ * Installs by running the patch's commands on each target over SSH. The install command
+ * is wrapped so that the target remembers its exit code under the idempotency key: a key
+ * sent again, to this connector or to one created after a restart, answers that exit code
+ * instead of installing twice. All SSH work runs on virtual threads; at most
+ * {@code maxSessions} commands run at once.
  */
 public final class SshConnector implements Connector {
 
@@ -98,15 +99,15 @@ public final class SshConnector implements Connector {
 			// Closed: never submitted.
 			this.installs.remove(request.idempotencyKey(), mine);
 		}
-		// Callers share this stage, so none of them may complete it in place of the install.
+		// Callers share this stage, so none of them may complete it in place of the
+		// install.
 		return mine.minimalCompletionStage();
 	}
 
 	@Override
 	public CompletionStage<Optional<InstallResult>> status(String idempotencyKey) {
 		CompletableFuture<InstallResult> outcome = this.installs.get(idempotencyKey);
-		return (outcome != null) ? outcome.thenApply(Optional::of)
-				: CompletableFuture.completedStage(Optional.empty());
+		return (outcome != null) ? outcome.thenApply(Optional::of) : CompletableFuture.completedStage(Optional.empty());
 	}
 
 	@Override
@@ -117,7 +118,8 @@ public final class SshConnector implements Connector {
 			if (steps.verify() == null) {
 				throw new SshFailure(ResultCause.FATAL_TARGET_ERROR, PatchSteps.missing("verify", patch));
 			}
-			// Reading a version belongs to no install, so there is no key to give the command.
+			// Reading a version belongs to no install, so there is no key to give the
+			// command.
 			return onTarget(target, (session, host) -> verify(session, host, steps.verify(), target, patch, ""));
 		});
 		return version.minimalCompletionStage();
@@ -141,8 +143,9 @@ public final class SshConnector implements Connector {
 	}
 
 	/**
-	 * Checks that the key loaded, that no catalog step seen so far uses an unknown variable (overrides were
-	 * checked on creation), and, when {@code testHost} is set, that the connector can log in there.
+	 * Checks that the key loaded, that no catalog step seen so far uses an unknown
+	 * variable (overrides were checked on creation), and, when {@code testHost} is set,
+	 * that the connector can log in there.
 	 */
 	@Override
 	public CompletionStage<List<ConnectorCheck>> test() {
@@ -163,7 +166,10 @@ public final class SshConnector implements Connector {
 		return checks.minimalCompletionStage();
 	}
 
-	/** Closes every session; installs still running end as the connection drops, none waits forever. */
+	/**
+	 * Closes every session; installs still running end as the connection drops, none
+	 * waits forever.
+	 */
 	@Override
 	public void close() {
 		this.closed = true;
@@ -229,8 +235,8 @@ public final class SshConnector implements Connector {
 			try {
 				Version version = verify(session, host, steps.verify(), request.target(), request.patch(),
 						request.idempotencyKey());
-				return new InstallResult(cause, exitCode,
-						ran.withOutput("patch removed; reports version " + version), version);
+				return new InstallResult(cause, exitCode, ran.withOutput("patch removed; reports version " + version),
+						version);
 			}
 			catch (SshFailure ex) {
 				return new InstallResult(ex.resultCause(), exitCode,
@@ -240,8 +246,8 @@ public final class SshConnector implements Connector {
 	}
 
 	/** Runs the verify command and reads the version from the last line it printed. */
-	private Version verify(ClientSession session, HostPort host, CommandTemplate template, Target target,
-			Patch patch, String idempotencyKey) {
+	private Version verify(ClientSession session, HostPort host, CommandTemplate template, Target target, Patch patch,
+			String idempotencyKey) {
 		CommandResult ran = this.commands.run(session, host,
 				this.settings.shell().command(render(template, target, patch, idempotencyKey)));
 		if (ran.exitCode() != 0) {
@@ -261,7 +267,10 @@ public final class SshConnector implements Connector {
 		}
 	}
 
-	/** The patch's steps; a catalog step naming an unknown variable fails, and is kept for {@link #test()}. */
+	/**
+	 * The patch's steps; a catalog step naming an unknown variable fails, and is kept for
+	 * {@link #test()}.
+	 */
 	private PatchSteps steps(Patch patch) {
 		try {
 			return PatchSteps.of(patch, this.settings);
@@ -282,7 +291,10 @@ public final class SshConnector implements Connector {
 		}
 	}
 
-	/** Runs the work with a session to the target, holding one of the {@code maxSessions} command slots. */
+	/**
+	 * Runs the work with a session to the target, holding one of the {@code maxSessions}
+	 * command slots.
+	 */
 	private <T> T onTarget(Target target, SessionWork<T> work) throws InterruptedException {
 		HostPort host;
 		try {
@@ -318,13 +330,17 @@ public final class SshConnector implements Connector {
 		}
 	}
 
-	/** Turns every way a step can fail into its result, so that an install stage never completes exceptionally. */
+	/**
+	 * Turns every way a step can fail into its result, so that an install stage never
+	 * completes exceptionally.
+	 */
 	private InstallResult outcome(Callable<InstallResult> step) {
 		try {
 			return step.call();
 		}
 		catch (SshFailure ex) {
-			// Closing drops the connections under running commands: that is not the targets' failure.
+			// Closing drops the connections under running commands: that is not the
+			// targets' failure.
 			return this.closed ? InstallResult.infrastructureError("the ssh connector closed while the command ran; "
 					+ "resending the key is safe, the target answers an install that finished") : ex.result();
 		}
@@ -337,8 +353,8 @@ public final class SshConnector implements Connector {
 		}
 		catch (Exception ex) {
 			logger.warn("ssh connector failed unexpectedly", ex);
-			return InstallResult.infrastructureError(this.closed ? "the ssh connector closed"
-					: "the ssh connector failed: " + ex.getMessage());
+			return InstallResult.infrastructureError(
+					this.closed ? "the ssh connector closed" : "the ssh connector failed: " + ex.getMessage());
 		}
 	}
 

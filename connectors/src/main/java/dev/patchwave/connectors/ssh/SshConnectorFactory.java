@@ -4,7 +4,10 @@ import dev.patchwave.common.connector.ConnectorConfig;
 import dev.patchwave.common.connector.ConnectorFactory;
 import java.util.Set;
 
-/** Creates {@link SshConnector}s, which install by running commands on each target over SSH. */
+/**
+ * Creates {@link SshConnector}s, which install by running commands on each target over
+ * SSH.
+ */
 public final class SshConnectorFactory implements ConnectorFactory {
 
 	public static final String TYPE = "ssh";

@@ -4,9 +4,9 @@ import dev.patchwave.common.connector.InstallResult;
 import dev.patchwave.common.connector.ResultCause;
 
 /**
- * A step that could not be done on a target, with the cause it ends the install with. Not an
- * {@link dev.patchwave.connectors.resilience.InfrastructureException}: one host failing says nothing about the
- * connector, so the guard's breaker does not count it.
+ * A step that could not be done on a target, with the cause it ends the install with. Not
+ * an {@link dev.patchwave.connectors.resilience.InfrastructureException}: one host
+ * failing says nothing about the connector, so the guard's breaker does not count it.
  */
 final class SshFailure extends RuntimeException {
 

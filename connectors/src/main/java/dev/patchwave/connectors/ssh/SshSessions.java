@@ -25,10 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The logged-in sessions of one connector, one per host and port, reused while they stay open: commands
- * to the same host share a connection instead of paying for a handshake each. Logging in goes through the
- * guard, so that credentials refused again and again open its breaker; a host that is down or untrusted
- * fails only its own installs.
+ * The logged-in sessions of one connector, one per host and port, reused while they stay
+ * open: commands to the same host share a connection instead of paying for a handshake
+ * each. Logging in goes through the guard, so that credentials refused again and again
+ * open its breaker; a host that is down or untrusted fails only its own installs.
  */
 final class SshSessions implements AutoCloseable {
 
@@ -51,12 +51,14 @@ final class SshSessions implements AutoCloseable {
 		this.connectTimeout = settings.connectTimeout();
 		this.guard = guard;
 		this.client = SshClient.setUpDefaultClient();
-		// Only what the settings say: not ~/.ssh/config, keys or agents of the account Patchwave runs as.
+		// Only what the settings say: not ~/.ssh/config, keys or agents of the account
+		// Patchwave runs as.
 		this.client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
 		this.client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(settings.key()));
 		this.client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
 		this.client.setServerKeyVerifier(new HostKeyVerifier(settings.knownHosts(), settings.trustOnFirstUse()));
-		// An installer may print nothing for a long time; the command timeout, not idleness, ends it.
+		// An installer may print nothing for a long time; the command timeout, not
+		// idleness, ends it.
 		CoreModuleProperties.IDLE_TIMEOUT.set(this.client, settings.commandTimeout().plus(this.connectTimeout));
 		this.client.start();
 	}
@@ -64,7 +66,8 @@ final class SshSessions implements AutoCloseable {
 	/**
 	 * An open, logged-in session to the host.
 	 * @throws SshFailure when the host cannot be reached or its key is not trusted
-	 * @throws InfrastructureException when the host refuses the credentials, or the guard refuses the call
+	 * @throws InfrastructureException when the host refuses the credentials, or the guard
+	 * refuses the call
 	 */
 	ClientSession session(HostPort host) throws InterruptedException {
 		ClientSession session = this.open.get(host);
@@ -122,7 +125,8 @@ final class SshSessions implements AutoCloseable {
 			session.close(true);
 			throw ex;
 		}
-		// Registered here rather than by the caller: should the guard stop waiting, the session is still
+		// Registered here rather than by the caller: should the guard stop waiting, the
+		// session is still
 		// found, reused and eventually closed.
 		this.open.put(host, session);
 		logger.debug("Logged in to {} as {}", host, this.user);
@@ -158,8 +162,8 @@ final class SshSessions implements AutoCloseable {
 		Throwable failure = auth.getException();
 		if (Boolean.TRUE.equals(trusted) && failure instanceof SshException ssh
 				&& ssh.getDisconnectCode() == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
-			throw InfrastructureException.permanent(
-					"%s refused the private key of user %s: authentication rejected".formatted(host, this.user));
+			throw InfrastructureException
+				.permanent("%s refused the private key of user %s: authentication rejected".formatted(host, this.user));
 		}
 		throw unreachable(host, (failure != null) ? failure.getMessage() : "the SSH handshake failed");
 	}

@@ -21,10 +21,14 @@ import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
- * How an SSH connector reaches its targets and what it runs there. Template overrides are keyed by their
- * setting name, {@code install.<patchId>}, {@code verify.<patchId>} or {@code rollback.<patchId>}.
- * @param passphrase the private key's passphrase, or null; kept to redact it from command output
- * @param knownHosts the host keys trusted from the start; empty under trust-on-first-use without any
+ * How an SSH connector reaches its targets and what it runs there. Template overrides are
+ * keyed by their setting name, {@code install.<patchId>}, {@code verify.<patchId>} or
+ * {@code rollback.<patchId>}.
+ *
+ * @param passphrase the private key's passphrase, or null; kept to redact it from command
+ * output
+ * @param knownHosts the host keys trusted from the start; empty under trust-on-first-use
+ * without any
  * @param testHost where {@code test()} tries to log in, or null for nowhere
  */
 record SshSettings(String user, KeyPair key, String passphrase, KnownHosts knownHosts, boolean trustOnFirstUse,
@@ -95,11 +99,13 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 		return this.overrides.get(step + "." + patchId);
 	}
 
-	/** Leaves out the key and passphrase, so that logging the settings never shows them. */
+	/**
+	 * Leaves out the key and passphrase, so that logging the settings never shows them.
+	 */
 	@Override
 	public String toString() {
-		return "SshSettings[user=%s, port=%d, shell=%s, trustOnFirstUse=%s]".formatted(this.user, this.port,
-				this.shell, this.trustOnFirstUse);
+		return "SshSettings[user=%s, port=%d, shell=%s, trustOnFirstUse=%s]".formatted(this.user, this.port, this.shell,
+				this.trustOnFirstUse);
 	}
 
 	private static void rejectUnknown(Map<String, String> settings) {

@@ -60,8 +60,8 @@ class AwxConnectorFactoryTest {
 	@Test
 	void readsOptionalSettingsAndTakesBlankOnesAsAbsent() {
 		Map<String, String> settings = new HashMap<>(REQUIRED);
-		settings.putAll(Map.of("rollbackJobTemplate", " ", "versionFact", "ansible_local.apex.version",
-				"pollInterval", "PT0.5S", "jobTimeout", "PT30M", "callTimeout", "PT10S"));
+		settings.putAll(Map.of("rollbackJobTemplate", " ", "versionFact", "ansible_local.apex.version", "pollInterval",
+				"PT0.5S", "jobTimeout", "PT30M", "callTimeout", "PT10S"));
 
 		AwxSettings parsed = AwxSettings.parse(settings);
 
@@ -73,18 +73,19 @@ class AwxConnectorFactoryTest {
 	}
 
 	@ParameterizedTest
-	@CsvSource(quoteCharacter = '"', delimiter = '|', textBlock = """
-			url                | ftp://awx.example.com | url must be an http or https URL like https://awx.example.com, got 'ftp://awx.example.com'
-			url                | awx.example.com       | url must be an http or https URL like https://awx.example.com, got 'awx.example.com'
-			url                | https://awx/?x=1      | url must be an http or https URL like https://awx.example.com, got 'https://awx/?x=1'
-			url                | https://adm:pw@awx    | url must not carry credentials; give the AWX token in the setting 'token'
-			token              | "two words"           | token must not contain spaces or line breaks
-			installJobTemplate | ""                    | installJobTemplate is required
-			pollInterval       | 5s                    | pollInterval must be an ISO-8601 duration above zero and at most PT10M, like PT5S, got '5s'
-			jobTimeout         | PT0S                  | jobTimeout must be an ISO-8601 duration above zero and at most PT24H, like PT2H, got 'PT0S'
-			maxBatchSize       | 501                   | maxBatchSize must be a whole number from 1 to 500, got '501'
-			breakerOpenFor     | soon                  | breakerOpenFor must be an ISO-8601 duration above zero and at most PT1H, like PT5S, got 'soon'
-			""")
+	@CsvSource(quoteCharacter = '"', delimiter = '|',
+			textBlock = """
+					url                | ftp://awx.example.com | url must be an http or https URL like https://awx.example.com, got 'ftp://awx.example.com'
+					url                | awx.example.com       | url must be an http or https URL like https://awx.example.com, got 'awx.example.com'
+					url                | https://awx/?x=1      | url must be an http or https URL like https://awx.example.com, got 'https://awx/?x=1'
+					url                | https://adm:pw@awx    | url must not carry credentials; give the AWX token in the setting 'token'
+					token              | "two words"           | token must not contain spaces or line breaks
+					installJobTemplate | ""                    | installJobTemplate is required
+					pollInterval       | 5s                    | pollInterval must be an ISO-8601 duration above zero and at most PT10M, like PT5S, got '5s'
+					jobTimeout         | PT0S                  | jobTimeout must be an ISO-8601 duration above zero and at most PT24H, like PT2H, got 'PT0S'
+					maxBatchSize       | 501                   | maxBatchSize must be a whole number from 1 to 500, got '501'
+					breakerOpenFor     | soon                  | breakerOpenFor must be an ISO-8601 duration above zero and at most PT1H, like PT5S, got 'soon'
+					""")
 	void rejectsInvalidValuesNamingTheSetting(String setting, String value, String reason) {
 		assertThatThrownBy(() -> create(Map.of(setting, value)))
 			.isInstanceOfSatisfying(InvalidConnectorConfigException.class, ex -> {

@@ -57,7 +57,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The AWX connector against an AWX played by WireMock, answering as AWX's REST API v2 documents. */
+/**
+ * The AWX connector against an AWX played by WireMock, answering as AWX's REST API v2
+ * documents.
+ */
 class AwxConnectorTest {
 
 	private static final String LAUNCH = "/api/v2/job_templates/7/launch/";
@@ -116,12 +119,11 @@ class AwxConnectorTest {
 		this.awx.jobStatus(42, "failed", keys);
 		wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/42/job_host_summaries/")).withQueryParam("page", absent())
 			.willReturn(ok(fixture("job-host-summaries-page-1.json"))));
-		wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/42/job_host_summaries/"))
-			.withQueryParam("page", equalTo("2"))
+		wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/42/job_host_summaries/")).withQueryParam("page", equalTo("2"))
 			.willReturn(ok(fixture("job-host-summaries-page-2.json"))));
 
-		List<InstallResult> results = results(connector().installBatch(
-				List.of(request("web-01"), request("web-02"), request("web-03"), request("web-04"))));
+		List<InstallResult> results = results(connector()
+			.installBatch(List.of(request("web-01"), request("web-02"), request("web-03"), request("web-04"))));
 
 		assertThat(results).extracting(InstallResult::cause, InstallResult::message)
 			.containsExactly(tuple(ResultCause.SUCCEEDED, "job 42: ok=5 changed=2"),
@@ -143,7 +145,8 @@ class AwxConnectorTest {
 		assertThat(results).extracting(InstallResult::cause)
 			.containsExactly(ResultCause.SUCCEEDED, ResultCause.FATAL_TARGET_ERROR);
 		wireMock.verify(0, postRequestedFor(urlEqualTo(LAUNCH)));
-		// The job found under the first key carries the second too, so one search was enough.
+		// The job found under the first key carries the second too, so one search was
+		// enough.
 		wireMock.verify(1, getRequestedFor(urlPathEqualTo("/api/v2/jobs/")));
 	}
 
@@ -165,7 +168,8 @@ class AwxConnectorTest {
 			.whenScenarioStateIs(STARTED)
 			.willSetStateTo("launched")
 			.willReturn(lostAnswer));
-		// AWX created the job although its answer was lost: from now on it lists the job under the key.
+		// AWX created the job although its answer was lost: from now on it lists the job
+		// under the key.
 		wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/")).inScenario("launch")
 			.whenScenarioStateIs("launched")
 			.willReturn(ok(this.awx.jobsPage(42, "running", keys))));
@@ -289,7 +293,8 @@ class AwxConnectorTest {
 			.willSetStateTo("events stored")
 			.willReturn(ok(this.awx.job(42, "successful", keys))));
 		this.awx.summaries(42, Summary.ok("web-01"));
-		// While AWX stores the events of a finished job, it has no summaries yet; the newer stub wins meanwhile.
+		// While AWX stores the events of a finished job, it has no summaries yet; the
+		// newer stub wins meanwhile.
 		wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/42/job_host_summaries/")).inScenario("events")
 			.whenScenarioStateIs("storing events")
 			.willReturn(ok(fixture("empty-page.json"))));
@@ -349,9 +354,8 @@ class AwxConnectorTest {
 
 		assertThat(checks).extracting(ConnectorCheck::name, ConnectorCheck::ok, ConnectorCheck::detail)
 			.containsExactly(tuple("reachable", true, "AWX 24.6.1 answers at " + wireMock.baseUrl()),
-					tuple("token", true, "AWX accepts the token, as user 'patchwave'"),
-					tuple("install job template", false,
-							"job template 'apex-cp-7190' not found in AWX (or the token's user cannot see it)"));
+					tuple("token", true, "AWX accepts the token, as user 'patchwave'"), tuple("install job template",
+							false, "job template 'apex-cp-7190' not found in AWX (or the token's user cannot see it)"));
 	}
 
 	@Test
@@ -417,16 +421,16 @@ class AwxConnectorTest {
 
 		assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED);
 		assertThat(result.installedVersion()).isNull();
-		wireMock.verify(1, postRequestedFor(urlEqualTo("/api/v2/job_templates/8/launch/"))
-			.withRequestBody(equalToJson("""
-					{
-					  "limit": "web-01",
-					  "extra_vars": {
-					    "patchwave_patch": "APEX-CP-7190",
-					    "patchwave_fixed_version": "14.0.7190",
-					    "patchwave_keys": {"web-01": "rollback-key-web-01"}
-					  }
-					}""")));
+		wireMock.verify(1,
+				postRequestedFor(urlEqualTo("/api/v2/job_templates/8/launch/")).withRequestBody(equalToJson("""
+						{
+						  "limit": "web-01",
+						  "extra_vars": {
+						    "patchwave_patch": "APEX-CP-7190",
+						    "patchwave_fixed_version": "14.0.7190",
+						    "patchwave_keys": {"web-01": "rollback-key-web-01"}
+						  }
+						}""")));
 	}
 
 	@Test

@@ -28,8 +28,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An AWX played by WireMock, answering with the documented JSON of the fixtures under {@code awx/}, changed
- * only where a test needs other ids, statuses or hosts.
+ * An AWX played by WireMock, answering with the documented JSON of the fixtures under
+ * {@code awx/}, changed only where a test needs other ids, statuses or hosts.
  */
 final class FakeAwx {
 
@@ -50,11 +50,14 @@ final class FakeAwx {
 		this.wireMock = wireMock;
 	}
 
-	/** Settings for fast tests: short polls and backoffs; pairs of name and value override or add. */
+	/**
+	 * Settings for fast tests: short polls and backoffs; pairs of name and value override
+	 * or add.
+	 */
 	ConnectorConfig config(String... overrides) {
-		Map<String, String> settings = new HashMap<>(Map.of("url", this.wireMock.baseUrl(), "token", TOKEN,
-				"installJobTemplate", TEMPLATE, "pollInterval", "PT0.05S", "retryBackoff", "PT0.05S", "callTimeout",
-				"PT2S"));
+		Map<String, String> settings = new HashMap<>(
+				Map.of("url", this.wireMock.baseUrl(), "token", TOKEN, "installJobTemplate", TEMPLATE, "pollInterval",
+						"PT0.05S", "retryBackoff", "PT0.05S", "callTimeout", "PT2S"));
 		for (int i = 0; i < overrides.length; i += 2) {
 			settings.put(overrides[i], overrides[i + 1]);
 		}
@@ -70,7 +73,10 @@ final class FakeAwx {
 				Version.parse("14.0.7100"));
 	}
 
-	/** The idempotency keys of {@link #request}s, by host, as the connector passes them to AWX. */
+	/**
+	 * The idempotency keys of {@link #request}s, by host, as the connector passes them to
+	 * AWX.
+	 */
 	static Map<String, String> keys(String... hosts) {
 		Map<String, String> keys = new LinkedHashMap<>();
 		for (String host : hosts) {
@@ -125,8 +131,8 @@ final class FakeAwx {
 		ObjectNode launched = node("launch.json");
 		launched.put("job", jobId).put("id", jobId).put("limit", String.join(",", keys.keySet()));
 		launched.put("extra_vars", extraVars(keys));
-		this.wireMock.stubFor(post("/api/v2/job_templates/%d/launch/".formatted(templateId))
-			.willReturn(json(201, launched)));
+		this.wireMock
+			.stubFor(post("/api/v2/job_templates/%d/launch/".formatted(templateId)).willReturn(json(201, launched)));
 	}
 
 	void jobStatus(long id, String status, Map<String, String> keys) {
@@ -151,8 +157,8 @@ final class FakeAwx {
 			((ObjectNode) summary.path("summary_fields").path("host")).put("name", host.name());
 			results.add(summary);
 		}
-		this.wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/%d/job_host_summaries/".formatted(jobId)))
-			.willReturn(ok(page)));
+		this.wireMock
+			.stubFor(get(urlPathEqualTo("/api/v2/jobs/%d/job_host_summaries/".formatted(jobId))).willReturn(ok(page)));
 	}
 
 	/** What Ansible counted for one host. */

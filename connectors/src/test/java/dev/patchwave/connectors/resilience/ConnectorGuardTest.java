@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class ConnectorGuardTest {
 
-	private final ConnectorGuard guard = new ConnectorGuard("test", ResilienceSettings.from(Map.of("retryAttempts",
-			"3", "retryBackoff", "PT0.01S", "breakerWindow", "4", "breakerOpenFor", "PT1H", "callTimeout", "PT2S")));
+	private final ConnectorGuard guard = new ConnectorGuard("test", ResilienceSettings.from(Map.of("retryAttempts", "3",
+			"retryBackoff", "PT0.01S", "breakerWindow", "4", "breakerOpenFor", "PT1H", "callTimeout", "PT2S")));
 
 	@AfterEach
 	void close() {

@@ -80,9 +80,8 @@ class SimulatorConnectorTest {
 	@Test
 	void failureRateZeroNeverFails() throws Exception {
 		SimulatorConnector connector = connector(Map.of("failureRate", "0"));
-		assertThat(installAll(connector, targets(100)))
-			.allSatisfy(result -> assertThat(result).isEqualTo(new InstallResult(ResultCause.SUCCEEDED, 0,
-					"installed", PATCH.fixedVersion())));
+		assertThat(installAll(connector, targets(100))).allSatisfy(result -> assertThat(result)
+			.isEqualTo(new InstallResult(ResultCause.SUCCEEDED, 0, "installed", PATCH.fixedVersion())));
 	}
 
 	@Test
@@ -97,8 +96,8 @@ class SimulatorConnectorTest {
 	void rebootRateOneAnswers3010WithThePatchInstalled() throws Exception {
 		SimulatorConnector connector = connector(Map.of("rebootRate", "1"));
 		assertThat(installAll(connector, targets(20)))
-			.allSatisfy(result -> assertThat(result).isEqualTo(new InstallResult(
-					ResultCause.SUCCEEDED_REBOOT_PENDING, 3010, "installed, reboot required", PATCH.fixedVersion())));
+			.allSatisfy(result -> assertThat(result).isEqualTo(new InstallResult(ResultCause.SUCCEEDED_REBOOT_PENDING,
+					3010, "installed, reboot required", PATCH.fixedVersion())));
 	}
 
 	@Test
@@ -112,7 +111,8 @@ class SimulatorConnectorTest {
 
 		assertThat(connector.installCount("web-01")).isOne();
 		assertThat(connector.totalInstalls()).isOne();
-		// Compared by reference: assertThat(CompletionStage) would compare copies from toCompletableFuture().
+		// Compared by reference: assertThat(CompletionStage) would compare copies from
+		// toCompletableFuture().
 		assertThat(whileRunning == first).as("the call while running gets the first install's stage").isTrue();
 		assertThat(afterwards == first).as("the call afterwards gets the first install's stage").isTrue();
 		assertThat(await(afterwards)).isEqualTo(result);
@@ -123,15 +123,14 @@ class SimulatorConnectorTest {
 
 	@Test
 	void theSameSeedGivesTheSameOutcomesWhateverOrderTheInstallsArriveIn() throws Exception {
-		Map<String, String> settings = Map.of("seed", "42", "transientRate", "0.2", "failureRate", "0.3",
-				"rebootRate", "0.5", "latencyJitter", "PT0.01S");
+		Map<String, String> settings = Map.of("seed", "42", "transientRate", "0.2", "failureRate", "0.3", "rebootRate",
+				"0.5", "latencyJitter", "PT0.01S");
 		List<Target> targets = targets(40);
 		Map<String, InstallResult> inOrder = outcomesByTarget(connector(settings), targets);
 		Map<String, InstallResult> reversed = outcomesByTarget(connector(settings), targets.reversed());
 
 		assertThat(reversed).isEqualTo(inOrder);
-		assertThat(inOrder.values()).extracting(InstallResult::exitCode)
-			.contains(0, 1603, 1618, 3010);
+		assertThat(inOrder.values()).extracting(InstallResult::exitCode).contains(0, 1603, 1618, 3010);
 	}
 
 	@Test
@@ -147,8 +146,8 @@ class SimulatorConnectorTest {
 	void runsThousandsOfConcurrentInstallsOnAFewThreads() throws Exception {
 		// Its own name, so threads of connectors that other tests closed are not counted.
 		SimulatorConnector connector = connector("fleet", Map.of("installLatency", "PT0.5S"));
-		assertThat(installAll(connector, targets(5000))).allSatisfy(
-				result -> assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED));
+		assertThat(installAll(connector, targets(5000)))
+			.allSatisfy(result -> assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED));
 		assertThat(connector.maxInFlight()).isEqualTo(5000);
 		assertThat(Thread.getAllStackTraces().keySet())
 			.filteredOn(thread -> thread.getName().startsWith("simulator-fleet-"))
@@ -237,9 +236,10 @@ class SimulatorConnectorTest {
 		return new InstallRequest(idempotencyKey, target, PATCH);
 	}
 
-	/** Installs on every target at once, each with its own key, and waits for them all. */
-	private static List<InstallResult> installAll(SimulatorConnector connector, List<Target> targets)
-			throws Exception {
+	/**
+	 * Installs on every target at once, each with its own key, and waits for them all.
+	 */
+	private static List<InstallResult> installAll(SimulatorConnector connector, List<Target> targets) throws Exception {
 		List<CompletableFuture<InstallResult>> results = new ArrayList<>();
 		for (int i = 0; i < targets.size(); i++) {
 			results.add(connector.install(request("key-" + i, targets.get(i))).toCompletableFuture());

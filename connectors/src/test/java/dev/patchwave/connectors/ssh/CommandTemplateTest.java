@@ -45,8 +45,9 @@ class CommandTemplateTest {
 	void substitutesEveryVariableOfTheTargetAndPatch() {
 		Target target = new Target(7, "web-1", "10.0.0.1:2222", Map.of("site", "ams"), "fleet", null);
 
-		String command = CommandTemplate.parse("i {{target.name}} {{ target.address }} {{label.site}} {{patch.id}} "
-				+ "{{patch.fixedVersion}} {{key}}")
+		String command = CommandTemplate
+			.parse("i {{target.name}} {{ target.address }} {{label.site}} {{patch.id}} "
+					+ "{{patch.fixedVersion}} {{key}}")
 			.render(CommandTemplate.variables(target, PATCH, "k-1"), Shell.POSIX);
 
 		assertThat(command).isEqualTo("i 'web-1' '10.0.0.1:2222' 'ams' 'KB1' '2.0' 'k-1'");

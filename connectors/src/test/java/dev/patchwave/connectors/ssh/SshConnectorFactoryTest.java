@@ -61,10 +61,13 @@ class SshConnectorFactoryTest {
 		SshdHosts.KeyFiles encrypted = SshdHosts.newKey(keys, "encrypted", "secret words");
 
 		assertThat(pemRsa.privateKey()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
-		assertThat(SshSettings.parse(settings(Map.of("privateKey", pemRsa.privateKey()))).key().getPrivate()
+		assertThat(SshSettings.parse(settings(Map.of("privateKey", pemRsa.privateKey())))
+			.key()
+			.getPrivate()
 			.getAlgorithm()).isEqualTo("RSA");
-		assertThat(SshSettings.parse(settings(Map.of("privateKey", encrypted.privateKey(), "privateKeyPassphrase",
-				"secret words"))).passphrase()).isEqualTo("secret words");
+		assertThat(SshSettings
+			.parse(settings(Map.of("privateKey", encrypted.privateKey(), "privateKeyPassphrase", "secret words")))
+			.passphrase()).isEqualTo("secret words");
 		assertRejected(settings(Map.of("privateKey", encrypted.privateKey(), "privateKeyPassphrase", "wrong words")),
 				"privateKey", "privateKey is not a private key Patchwave can read");
 	}

@@ -38,7 +38,10 @@ class SshConnectorTest {
 
 	private static final Version FIXED = Version.parse("2.0.0");
 
-	/** The catalog says what the fake installer's exit codes mean; the overrides say how to run it. */
+	/**
+	 * The catalog says what the fake installer's exit codes mean; the overrides say how
+	 * to run it.
+	 */
 	private static final Patch PATCH = patch("P1", new InstallSteps(null, null, null,
 			Map.of(100, ResultCause.SUCCEEDED_REBOOT_PENDING, 75, ResultCause.TRANSIENT_TARGET_ERROR)));
 
@@ -259,8 +262,8 @@ class SshConnectorTest {
 		Patch patch = patch("P4", new InstallSteps(hosts.installer() + " ok {{target.name}} {{patch.fixedVersion}}",
 				hosts.verifier() + " {{target.name}}", null, Map.of()));
 
-		InstallResult result = await(connector().install(new InstallRequest(hosts.key("catalog"),
-				target("web-15", 0, "ignored"), patch)));
+		InstallResult result = await(
+				connector().install(new InstallRequest(hosts.key("catalog"), target("web-15", 0, "ignored"), patch)));
 
 		assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED);
 		assertThat(result.installedVersion()).isEqualTo(FIXED);
@@ -270,8 +273,8 @@ class SshConnectorTest {
 	void patchWithoutSshStepsFailsSayingHowToAddThem() throws Exception {
 		Patch patch = patch("P2", null);
 
-		InstallResult result = await(connector().install(new InstallRequest(hosts.key("no-steps"),
-				target("web-16", 0, "ok"), patch)));
+		InstallResult result = await(
+				connector().install(new InstallRequest(hosts.key("no-steps"), target("web-16", 0, "ok"), patch)));
 
 		assertThat(result.cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
 		assertThat(result.message()).contains("patch P2 has no ssh install step", "install.P2");
@@ -283,8 +286,8 @@ class SshConnectorTest {
 		SshConnector connector = connector();
 		Patch patch = patch("P3", new InstallSteps("install {{target.nmae}}", null, null, Map.of()));
 
-		InstallResult result = await(connector.install(new InstallRequest(hosts.key("typo"),
-				target("web-17", 0, "ok"), patch)));
+		InstallResult result = await(
+				connector.install(new InstallRequest(hosts.key("typo"), target("web-17", 0, "ok"), patch)));
 
 		assertThat(result.cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
 		assertThat(result.message()).contains("patch P3", "{{target.nmae}}");

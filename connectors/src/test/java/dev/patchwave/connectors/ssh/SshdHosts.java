@@ -26,12 +26,15 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real OpenSSH server for the tests of a class, listening on one free port of several loopback addresses
- * (127.0.0.2 and up), each standing for one host of a fleet. It trusts a generated client key, logs in as
- * the user running the tests, and offers scripts that play an installer, its verify and its rollback.
+ * A real OpenSSH server for the tests of a class, listening on one free port of several
+ * loopback addresses (127.0.0.2 and up), each standing for one host of a fleet. It trusts
+ * a generated client key, logs in as the user running the tests, and offers scripts that
+ * play an installer, its verify and its rollback.
  *
- * <p>Register it with {@code @RegisterExtension static SshdHosts hosts = new SshdHosts(3);}. Fails, rather
- * than skips, when {@code /usr/sbin/sshd} is missing: these tests are the only proof the connector works.
+ * <p>
+ * Register it with {@code @RegisterExtension static SshdHosts hosts = new SshdHosts(3);}.
+ * Fails, rather than skips, when {@code /usr/sbin/sshd} is missing: these tests are the
+ * only proof the connector works.
  */
 public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 
@@ -41,7 +44,10 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 
 	private final int hostCount;
 
-	/** Prefixes the idempotency keys of this run, so that their markers are told apart and removed after. */
+	/**
+	 * Prefixes the idempotency keys of this run, so that their markers are told apart and
+	 * removed after.
+	 */
 	private final String run = "t" + UUID.randomUUID().toString().substring(0, 8);
 
 	private Path dir;
@@ -85,14 +91,12 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		Path config = writeConfig();
 		writeScripts();
 		Files.createDirectories(Path.of("/run/sshd"));
-		this.sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-			.redirectErrorStream(true)
+		this.sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString()).redirectErrorStream(true)
 			.redirectOutput(this.dir.resolve("sshd.log").toFile())
 			.start();
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			if (!this.sshd.isAlive()) {
-				fail("sshd exited with %d: %s", this.sshd.exitValue(),
-						Files.readString(this.dir.resolve("sshd.log")));
+				fail("sshd exited with %d: %s", this.sshd.exitValue(), Files.readString(this.dir.resolve("sshd.log")));
 			}
 			return accepts(address(0));
 		});
@@ -153,7 +157,10 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		return this.run + "-" + name;
 	}
 
-	/** The command that plays an installer: {@code <behaviour> <target> <version> [words to print]}. */
+	/**
+	 * The command that plays an installer:
+	 * {@code <behaviour> <target> <version> [words to print]}.
+	 */
 	public String installer() {
 		return this.dir.resolve("fake-installer").toString();
 	}
@@ -163,7 +170,10 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		return this.dir.resolve("fake-verify").toString();
 	}
 
-	/** The command that restores the version a target ran before its last install: {@code <target>}. */
+	/**
+	 * The command that restores the version a target ran before its last install:
+	 * {@code <target>}.
+	 */
 	public String rollbacker() {
 		return this.dir.resolve("fake-rollback").toString();
 	}
@@ -174,7 +184,9 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		return Files.exists(runs) ? Files.readAllLines(runs).size() : 0;
 	}
 
-	/** The version the fake installer left on the target, or null when it never wrote one. */
+	/**
+	 * The version the fake installer left on the target, or null when it never wrote one.
+	 */
 	public String version(String target) throws IOException {
 		Path version = this.dir.resolve("version-" + target);
 		return Files.exists(version) ? Files.readString(version).strip() : null;
@@ -195,12 +207,14 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		return newKey(dir, name, "ecdsa", passphrase);
 	}
 
-	/** Generates a key pair with ssh-keygen, in OpenSSH format unless the options say otherwise. */
-	static KeyFiles newKey(Path dir, String name, String type, String passphrase, String... options)
-			throws Exception {
+	/**
+	 * Generates a key pair with ssh-keygen, in OpenSSH format unless the options say
+	 * otherwise.
+	 */
+	static KeyFiles newKey(Path dir, String name, String type, String passphrase, String... options) throws Exception {
 		Path file = dir.resolve(name);
-		List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C",
-				name, "-f", file.toString()));
+		List<String> command = new ArrayList<>(
+				List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name, "-f", file.toString()));
 		command.addAll(List.of(options));
 		Process keygen = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(keygen.getInputStream().readAllBytes());
@@ -288,9 +302,10 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/**
-	 * Kills the commands that outlived their channel, like a hung installer: no longer under sshd once their
-	 * session closed, they are known by this run's directory on their command line. Outermost first, so that
-	 * no idempotency wrapper is left to record the exit of the installer it ran.
+	 * Kills the commands that outlived their channel, like a hung installer: no longer
+	 * under sshd once their session closed, they are known by this run's directory on
+	 * their command line. Outermost first, so that no idempotency wrapper is left to
+	 * record the exit of the installer it ran.
 	 */
 	private void killLeftoverCommands() {
 		Set<ProcessHandle> leftovers = new LinkedHashSet<>();

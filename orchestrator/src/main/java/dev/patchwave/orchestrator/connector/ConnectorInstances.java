@@ -29,10 +29,11 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The configured connector instances, stored, and the live connector behind each one. A connector is built
- * once per instance and shared by every rollout that uses it, so it owns its pools and limits. Secret
- * settings are stored encrypted, bound to their instance and setting, and decrypted only to build the
- * connector; nothing that leaves this class carries them.
+ * The configured connector instances, stored, and the live connector behind each one. A
+ * connector is built once per instance and shared by every rollout that uses it, so it
+ * owns its pools and limits. Secret settings are stored encrypted, bound to their
+ * instance and setting, and decrypted only to build the connector; nothing that leaves
+ * this class carries them.
  */
 @Service
 public class ConnectorInstances {
@@ -63,14 +64,18 @@ public class ConnectorInstances {
 		this.clock = clock;
 	}
 
-	/** Creates an instance after building its connector once, so bad settings are refused now, not mid-rollout. */
+	/**
+	 * Creates an instance after building its connector once, so bad settings are refused
+	 * now, not mid-rollout.
+	 */
 	public ConnectorInstance create(String name, String type, Map<String, String> settings) {
 		if (name == null || !NAME.matcher(name).matches()) {
 			throw new InvalidInputException("name",
 					"must be 1 to 63 lowercase letters, digits or dashes, starting with a letter or digit");
 		}
 		if (type == null || type.isBlank()) {
-			throw new InvalidInputException("type", "is required; known types: " + String.join(", ", this.registry.types()));
+			throw new InvalidInputException("type",
+					"is required; known types: " + String.join(", ", this.registry.types()));
 		}
 		if (find(name).isPresent()) {
 			throw new InvalidInputException("name", "a connector named '%s' exists already".formatted(name));
@@ -133,7 +138,10 @@ public class ConnectorInstances {
 		return connector(name).health();
 	}
 
-	/** Checks an instance against its real system: reachable, credentials accepted, templates present. */
+	/**
+	 * Checks an instance against its real system: reachable, credentials accepted,
+	 * templates present.
+	 */
 	public CompletionStage<List<ConnectorCheck>> test(String name) {
 		return connector(name).test();
 	}
@@ -160,7 +168,10 @@ public class ConnectorInstances {
 				rs.getTimestamp("created_at").toInstant());
 	}
 
-	/** The secret settings of a type; none for a type no factory provides any more, which cannot be built anyway. */
+	/**
+	 * The secret settings of a type; none for a type no factory provides any more, which
+	 * cannot be built anyway.
+	 */
 	private Set<String> secretSettings(String type) {
 		return this.registry.types().contains(type) ? this.registry.secretSettings(type) : Set.of();
 	}

@@ -11,9 +11,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts connector secrets for storage with AES-256-GCM. Each value gets a fresh 96-bit nonce, and the
- * place it belongs to (connector and setting name) is bound in as associated data, so a ciphertext copied
- * into another connector's row does not decrypt.
+ * Encrypts connector secrets for storage with AES-256-GCM. Each value gets a fresh 96-bit
+ * nonce, and the place it belongs to (connector and setting name) is bound in as
+ * associated data, so a ciphertext copied into another connector's row does not decrypt.
  */
 public final class SecretCipher {
 

@@ -12,7 +12,10 @@ import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Finds the secret key: given outright, read from its file, or made once and written there. */
+/**
+ * Finds the secret key: given outright, read from its file, or made once and written
+ * there.
+ */
 final class SecretKeys {
 
 	private static final Logger log = LoggerFactory.getLogger(SecretKeys.class);
@@ -41,7 +44,8 @@ final class SecretKeys {
 		new SecureRandom().nextBytes(key);
 		Path parent = file.toAbsolutePath().getParent();
 		Files.createDirectories(parent);
-		// written whole to a file of its own first, so no reader ever sees a key file half written
+		// written whole to a file of its own first, so no reader ever sees a key file
+		// half written
 		Path partial = Files.createTempFile(parent, "secret", ".partial",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 		Files.writeString(partial, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
@@ -52,7 +56,8 @@ final class SecretKeys {
 			Files.delete(partial);
 			return;
 		}
-		log.info("Created a new key for connector secrets at {}; keep it safe and back it up: stored secrets cannot be read without it",
+		log.info(
+				"Created a new key for connector secrets at {}; keep it safe and back it up: stored secrets cannot be read without it",
 				file);
 	}
 

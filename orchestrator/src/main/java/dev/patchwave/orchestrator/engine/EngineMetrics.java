@@ -7,7 +7,10 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Collection;
 
-/** The engine's meters: install results by cause and how long installs take, and what is in flight. */
+/**
+ * The engine's meters: install results by cause and how long installs take, and what is
+ * in flight.
+ */
 class EngineMetrics {
 
 	private final MeterRegistry registry;

@@ -18,9 +18,10 @@ import org.quartz.impl.matchers.GroupMatcher;
 import org.springframework.stereotype.Component;
 
 /**
- * Quartz owns time: the scheduled start of a rollout, the end of a wave's bake time and the periodic
- * reconcile. Jobs live in Quartz's JDBC store, so they survive restarts and run on one node of a cluster;
- * scheduled inside the caller's transaction, they are written together with the state that needs them.
+ * Quartz owns time: the scheduled start of a rollout, the end of a wave's bake time and
+ * the periodic reconcile. Jobs live in Quartz's JDBC store, so they survive restarts and
+ * run on one node of a cluster; scheduled inside the caller's transaction, they are
+ * written together with the state that needs them.
  */
 @Component
 public class EngineScheduler {
@@ -62,7 +63,10 @@ public class EngineScheduler {
 	}
 
 	void ensureReconcile(java.time.Duration interval) {
-		JobDetail job = JobBuilder.newJob(ReconcileJob.class).withIdentity("reconcile", "engine").storeDurably().build();
+		JobDetail job = JobBuilder.newJob(ReconcileJob.class)
+			.withIdentity("reconcile", "engine")
+			.storeDurably()
+			.build();
 		Trigger trigger = TriggerBuilder.newTrigger()
 			.withIdentity("reconcile", "engine")
 			.forJob(job)
@@ -131,7 +135,10 @@ public class EngineScheduler {
 
 	}
 
-	/** Checks every active rollout for work that fell through: a lost step, a result that never came. */
+	/**
+	 * Checks every active rollout for work that fell through: a lost step, a result that
+	 * never came.
+	 */
 	@DisallowConcurrentExecution
 	static class ReconcileJob implements Job {
 

@@ -62,14 +62,17 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs rollouts wave by wave. Every decision is committed before it is acted on: a target is marked
- * dispatched, with the idempotency key of its attempt, before its connector is called, and the key goes with
- * the call, so a repeated call after a crash never installs twice. Decisions about one rollout are taken
- * under that rollout's lock, one at a time; results of different rollouts are handled in parallel.
+ * Runs rollouts wave by wave. Every decision is committed before it is acted on: a target
+ * is marked dispatched, with the idempotency key of its attempt, before its connector is
+ * called, and the key goes with the call, so a repeated call after a crash never installs
+ * twice. Decisions about one rollout are taken under that rollout's lock, one at a time;
+ * results of different rollouts are handled in parallel.
  *
- * <p>A wave keeps up to its max concurrency of targets in flight and refills a slot as soon as a result
- * arrives. Each result is checked against the wave's failure threshold; once the wave can no longer meet
- * it, nothing more is dispatched, in-flight targets finish, and the rollout halts.
+ * <p>
+ * A wave keeps up to its max concurrency of targets in flight and refills a slot as soon
+ * as a result arrives. Each result is checked against the wave's failure threshold; once
+ * the wave can no longer meet it, nothing more is dispatched, in-flight targets finish,
+ * and the rollout halts.
  */
 @Service
 public class RolloutEngine {
@@ -109,7 +112,10 @@ public class RolloutEngine {
 
 	private final Map<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-	/** Rollout and connector pairs whose dispatch waits for the connector to come back, as rolloutId/name. */
+	/**
+	 * Rollout and connector pairs whose dispatch waits for the connector to come back, as
+	 * rolloutId/name.
+	 */
 	private final Set<String> waitingFor = ConcurrentHashMap.newKeySet();
 
 	private final Map<String, Patch> patches = new ConcurrentHashMap<>();
@@ -119,11 +125,11 @@ public class RolloutEngine {
 	/** Deployments whose connector call is outstanding on this node. */
 	private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
-	private final ExecutorService results = Executors.newThreadPerTaskExecutor(
-			Thread.ofVirtual().name("patchwave-result-", 0).factory());
+	private final ExecutorService results = Executors
+		.newThreadPerTaskExecutor(Thread.ofVirtual().name("patchwave-result-", 0).factory());
 
-	private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
-			Thread.ofPlatform().name("patchwave-retry").daemon().factory());
+	private final ScheduledExecutorService retries = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("patchwave-retry").daemon().factory());
 
 	public RolloutEngine(RolloutStore store, TargetRepository targets, PatchCatalog catalog,
 			ConnectorInstances connectors, EventJournal journal, EngineScheduler scheduler, TransactionTemplate tx,
@@ -194,8 +200,8 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Resumes a paused or halted rollout. Resuming a halted wave acknowledges the failures it has so far:
-	 * its threshold then counts only failures that come after.
+	 * Resumes a paused or halted rollout. Resuming a halted wave acknowledges the
+	 * failures it has so far: its threshold then counts only failures that come after.
 	 */
 	public void resume(long rolloutId, String actor) {
 		withLock(rolloutId, () -> {
@@ -209,8 +215,8 @@ public class RolloutEngine {
 						int failed = counts(wave.id()).getOrDefault(DeploymentState.FAILED, 0);
 						this.store.acknowledgeFailures(wave.id(), failed);
 						this.store.moveWave(wave, WaveState.RUNNING, now);
-						message = "Resumed; wave '%s' continues with its %d failures acknowledged".formatted(wave.name(),
-								failed);
+						message = "Resumed; wave '%s' continues with its %d failures acknowledged"
+							.formatted(wave.name(), failed);
 					}
 				}
 				this.journal.append(rolloutId, actor, "RESUMED", message);
@@ -219,7 +225,10 @@ public class RolloutEngine {
 		});
 	}
 
-	/** Ends a rollout for good: nothing more is dispatched; targets in flight finish and are recorded. */
+	/**
+	 * Ends a rollout for good: nothing more is dispatched; targets in flight finish and
+	 * are recorded.
+	 */
 	public void abort(long rolloutId, String actor) {
 		withLock(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
@@ -247,11 +256,11 @@ public class RolloutEngine {
 				.stream()
 				.filter(wave -> wave.state() == WaveState.AWAITING_APPROVAL)
 				.findFirst()
-				.orElseThrow(() -> new ConflictException(
-						"Rollout %d has no wave waiting to be advanced; it is %s".formatted(rolloutId, rollout.state())));
+				.orElseThrow(() -> new ConflictException("Rollout %d has no wave waiting to be advanced; it is %s"
+					.formatted(rolloutId, rollout.state())));
 			if (rollout.state() != RolloutState.RUNNING) {
-				throw new ConflictException("Rollout %d is %s; resume it before advancing".formatted(rolloutId,
-						rollout.state()));
+				throw new ConflictException(
+						"Rollout %d is %s; resume it before advancing".formatted(rolloutId, rollout.state()));
 			}
 			inTransaction(() -> {
 				this.store.moveWave(waiting, WaveState.SUCCEEDED, now());
@@ -263,8 +272,9 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Takes the patch off every target it was installed on, newest wave first, a wave's max concurrency at a
-	 * time. Installs still in flight finish first and are rolled back too; retries waiting are dropped.
+	 * Takes the patch off every target it was installed on, newest wave first, a wave's
+	 * max concurrency at a time. Installs still in flight finish first and are rolled
+	 * back too; retries waiting are dropped.
 	 */
 	public void rollback(long rolloutId, String actor) {
 		withLock(rolloutId, () -> {
@@ -287,8 +297,9 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Targets that a host turned away (busy) will not be tried again: they fail with the given reason. Those
-	 * waiting after an infrastructure error may have installed; their retry asks the connector instead.
+	 * Targets that a host turned away (busy) will not be tried again: they fail with the
+	 * given reason. Those waiting after an infrastructure error may have installed; their
+	 * retry asks the connector instead.
 	 */
 	private void dropWaitingRetries(long rolloutId, String reason, Instant now) {
 		for (DeploymentRow waiting : this.store.dispatched(rolloutId)) {
@@ -328,7 +339,10 @@ public class RolloutEngine {
 		});
 	}
 
-	/** Takes every active rollout one step further and resends calls whose results never came. */
+	/**
+	 * Takes every active rollout one step further and resends calls whose results never
+	 * came.
+	 */
 	public void reconcileAll() {
 		for (long rolloutId : this.store.rolloutIdsIn(ACTIVE)) {
 			try {
@@ -344,8 +358,9 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * After a restart no call is outstanding on this node: every target still marked dispatched is resent at
-	 * once, under the key it was dispatched with, so the connector answers the first install's outcome.
+	 * After a restart no call is outstanding on this node: every target still marked
+	 * dispatched is resent at once, under the key it was dispatched with, so the
+	 * connector answers the first install's outcome.
 	 */
 	@EventListener(ApplicationReadyEvent.class)
 	public void recover() {
@@ -365,8 +380,9 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * The one place that decides what a running rollout does next: start the next wave, halt on a breached
-	 * threshold, bake or finish a complete wave, or fill free slots with pending targets.
+	 * The one place that decides what a running rollout does next: start the next wave,
+	 * halt on a breached threshold, bake or finish a complete wave, or fill free slots
+	 * with pending targets.
 	 */
 	private void step(long rolloutId) {
 		if (rollout(rolloutId).state() == RolloutState.ROLLING_BACK) {
@@ -403,8 +419,8 @@ public class RolloutEngine {
 				inTransaction(() -> {
 					this.store.moveWave(wave, WaveState.RUNNING, now);
 					this.journal.append(rolloutId, EventJournal.ENGINE, "WAVE_STARTED", wave.position(), null,
-							"Wave '%s' started: %d targets, up to %d at a time".formatted(wave.name(), wave.targetCount(),
-									wave.maxConcurrency()));
+							"Wave '%s' started: %d targets, up to %d at a time".formatted(wave.name(),
+									wave.targetCount(), wave.maxConcurrency()));
 				});
 				yield true;
 			}
@@ -438,7 +454,8 @@ public class RolloutEngine {
 		if (free <= 0) {
 			return false;
 		}
-		// read past the free slots, so targets held back for a connector that is down do not block the others
+		// read past the free slots, so targets held back for a connector that is down do
+		// not block the others
 		List<DeploymentRow> pending = this.store.pending(wave, Math.min(free * 4, 1000));
 		return !pending.isEmpty() && dispatch(rollout, pending, free, now);
 	}
@@ -472,8 +489,8 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * One step of a rollback: fill free places with installed targets, newest wave first; when none is left
-	 * and nothing is in flight, the rollout is rolled back.
+	 * One step of a rollback: fill free places with installed targets, newest wave first;
+	 * when none is left and nothing is in flight, the rollout is rolled back.
 	 */
 	private void stepRollback(long rolloutId) {
 		List<WaveRow> waves = this.store.waves(rolloutId);
@@ -490,9 +507,10 @@ public class RolloutEngine {
 					}
 				}
 				this.store.moveRollout(rolloutId, RolloutState.ROLLING_BACK, RolloutState.ROLLED_BACK, now);
-				this.journal.append(rolloutId, EventJournal.ENGINE, "ROLLED_BACK", "Rolled back: %d targets, %d failed to roll back"
-					.formatted(this.store.countDeployments(rolloutId, DeploymentState.ROLLED_BACK),
-							this.store.countDeployments(rolloutId, DeploymentState.ROLLBACK_FAILED)));
+				this.journal.append(rolloutId, EventJournal.ENGINE, "ROLLED_BACK",
+						"Rolled back: %d targets, %d failed to roll back".formatted(
+								this.store.countDeployments(rolloutId, DeploymentState.ROLLED_BACK),
+								this.store.countDeployments(rolloutId, DeploymentState.ROLLBACK_FAILED)));
 			});
 			log.info("Rollout {} rolled back", rolloutId);
 			return;
@@ -530,7 +548,10 @@ public class RolloutEngine {
 		}, this.results);
 	}
 
-	/** A rollback the system could not take now is sent again later; any other answer settles it. */
+	/**
+	 * A rollback the system could not take now is sent again later; any other answer
+	 * settles it.
+	 */
 	private void onRollbackResult(Call call, Patch patch, InstallResult result) {
 		if (result.cause().isInfrastructureError()) {
 			this.retries.schedule(() -> this.results.execute(() -> withLock(call.rolloutId(), () -> {
@@ -560,8 +581,9 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Marks the pending targets dispatched, or skipped when they already run the fixed version, in one
-	 * transaction; only then calls their connectors. Returns whether a slot is still free (skips take none).
+	 * Marks the pending targets dispatched, or skipped when they already run the fixed
+	 * version, in one transaction; only then calls their connectors. Returns whether a
+	 * slot is still free (skips take none).
 	 */
 	private boolean dispatch(RolloutRow rollout, List<DeploymentRow> pending, int free, Instant now) {
 		Patch patch = patch(rollout.patchId());
@@ -576,7 +598,8 @@ public class RolloutEngine {
 				Target target = this.targets.find(deployment.targetId())
 					.orElseThrow(() -> new NotFoundException("target", deployment.targetName()));
 				if (down.computeIfAbsent(target.connector(), name -> heldBack(rollout.id(), name))) {
-					// the target stays pending: dispatch to this connector waits until its breaker lets calls through
+					// the target stays pending: dispatch to this connector waits until
+					// its breaker lets calls through
 					continue;
 				}
 				if (!patch.isNeededAt(target.installedVersion())) {
@@ -603,8 +626,8 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Whether dispatch to a connector must wait because it is down; journals when a rollout starts and stops
-	 * waiting for it, once each, not on every step.
+	 * Whether dispatch to a connector must wait because it is down; journals when a
+	 * rollout starts and stops waiting for it, once each, not on every step.
 	 */
 	private boolean heldBack(long rolloutId, String connector) {
 		ConnectorHealth health = this.connectors.health(connector);
@@ -625,10 +648,14 @@ public class RolloutEngine {
 		return false;
 	}
 
-	/** Hands the calls to their connectors: in batches to systems that run one job for many targets. */
+	/**
+	 * Hands the calls to their connectors: in batches to systems that run one job for
+	 * many targets.
+	 */
 	private void send(List<Call> calls, Patch patch) {
 		Map<String, List<Call>> byConnector = new LinkedHashMap<>();
-		calls.forEach(call -> byConnector.computeIfAbsent(call.target().connector(), name -> new ArrayList<>()).add(call));
+		calls.forEach(
+				call -> byConnector.computeIfAbsent(call.target().connector(), name -> new ArrayList<>()).add(call));
 		byConnector.forEach((name, group) -> {
 			Connector connector;
 			try {
@@ -648,7 +675,9 @@ public class RolloutEngine {
 							: connector.installBatch(batch.stream().map(call -> request(call, patch)).toList());
 				}
 				catch (RuntimeException ex) {
-					outcomes = batch.stream().<CompletionStage<InstallResult>>map(call -> CompletableFuture.failedFuture(ex)).toList();
+					outcomes = batch.stream()
+						.<CompletionStage<InstallResult>>map(call -> CompletableFuture.failedFuture(ex))
+						.toList();
 				}
 				for (int i = 0; i < batch.size(); i++) {
 					track(batch.get(i), outcomes.get(i));
@@ -666,14 +695,16 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Queues the call's outcome when it comes. Results that arrive while the rollout is busy wait in its
-	 * inbox and are then recorded together, in one transaction followed by one step, so a wave with many
-	 * targets in flight does not pay a commit and a step per result.
+	 * Queues the call's outcome when it comes. Results that arrive while the rollout is
+	 * busy wait in its inbox and are then recorded together, in one transaction followed
+	 * by one step, so a wave with many targets in flight does not pay a commit and a step
+	 * per result.
 	 */
 	private void track(Call call, CompletionStage<InstallResult> outcome) {
 		this.inFlight.add(call.deploymentId());
 		Instant sent = now();
-		// a copy, so the time limit never completes a stage the connector shares with later callers of the key
+		// a copy, so the time limit never completes a stage the connector shares with
+		// later callers of the key
 		outcome.toCompletableFuture()
 			.copy()
 			.orTimeout(this.properties.resultTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -687,10 +718,14 @@ public class RolloutEngine {
 	}
 
 	private Inbox inbox(long rolloutId) {
-		return this.inboxes.computeIfAbsent(rolloutId, id -> new Inbox(new ConcurrentLinkedQueue<>(), new AtomicBoolean()));
+		return this.inboxes.computeIfAbsent(rolloutId,
+				id -> new Inbox(new ConcurrentLinkedQueue<>(), new AtomicBoolean()));
 	}
 
-	/** Records whatever results wait in the rollout's inbox; one drainer at a time, none left behind. */
+	/**
+	 * Records whatever results wait in the rollout's inbox; one drainer at a time, none
+	 * left behind.
+	 */
 	private void drain(long rolloutId) {
 		Inbox inbox = inbox(rolloutId);
 		while (!inbox.results().isEmpty() && inbox.draining().compareAndSet(false, true)) {
@@ -716,8 +751,8 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Records a batch of results in one transaction; should one of them fail, each is recorded on its own, so
-	 * one bad result does not cost the others theirs.
+	 * Records a batch of results in one transaction; should one of them fail, each is
+	 * recorded on its own, so one bad result does not cost the others theirs.
 	 */
 	private void record(List<Outcome> batch) {
 		try {
@@ -729,8 +764,8 @@ public class RolloutEngine {
 					inTransaction(() -> onResult(outcome.call(), outcome.result()));
 				}
 				catch (RuntimeException ex) {
-					log.error("Result of {} could not be recorded; it is resent after {}", outcome.call().target().name(),
-							this.properties.orphanAfter(), ex);
+					log.error("Result of {} could not be recorded; it is resent after {}",
+							outcome.call().target().name(), this.properties.orphanAfter(), ex);
 				}
 			}
 		}
@@ -757,8 +792,8 @@ public class RolloutEngine {
 						call.target().name(), describe(result));
 			});
 		}
-		else if (cause.isTargetFailure() || (cause.isTransientTargetError()
-				&& deployment.attempts() >= this.properties.maxAttempts())) {
+		else if (cause.isTargetFailure()
+				|| (cause.isTransientTargetError() && deployment.attempts() >= this.properties.maxAttempts())) {
 			String message = cause.isTransientTargetError()
 					? "%s (gave up after %d attempts)".formatted(result.message(), deployment.attempts())
 					: result.message();
@@ -792,8 +827,9 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Tries a waiting target again. A transient target error starts a new attempt under a new key; an
-	 * infrastructure error resends the same attempt, because the install may have started.
+	 * Tries a waiting target again. A transient target error starts a new attempt under a
+	 * new key; an infrastructure error resends the same attempt, because the install may
+	 * have started.
 	 */
 	private void retry(long rolloutId, long deploymentId) {
 		withLock(rolloutId, () -> {
@@ -805,7 +841,8 @@ public class RolloutEngine {
 			Target target = this.targets.find(deployment.targetId()).orElseThrow();
 			Patch patch = patch(rollout.patchId());
 			if (!INSTALLING.contains(rollout.state())) {
-				// no new install now; but the one that met an infrastructure error may have run: ask, don't guess
+				// no new install now; but the one that met an infrastructure error may
+				// have run: ask, don't guess
 				recoverOrphan(new Call(rolloutId, deploymentId, deployment.wave(), deployment.idempotencyKey(), target),
 						patch);
 				return;
@@ -851,8 +888,8 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * Asks the connector what became of a call whose result this node never recorded; resends it under the
-	 * same key only when the connector never saw that key.
+	 * Asks the connector what became of a call whose result this node never recorded;
+	 * resends it under the same key only when the connector never saw that key.
 	 */
 	private void recoverOrphan(Call call, Patch patch) {
 		CompletionStage<Optional<InstallResult>> known;
@@ -874,7 +911,8 @@ public class RolloutEngine {
 						call.target().name(), rootMessage(error));
 			}
 			else if (outcome.isPresent()) {
-				log.info("Recovered the result of {} under key {} from its connector", call.target().name(), call.key());
+				log.info("Recovered the result of {} under key {} from its connector", call.target().name(),
+						call.key());
 				track(call, CompletableFuture.completedStage(outcome.get()));
 			}
 			else if (INSTALLING.contains(rollout(call.rolloutId()).state())) {
@@ -883,8 +921,8 @@ public class RolloutEngine {
 			}
 			else {
 				inTransaction(() -> this.store.settle(call.deploymentId(), call.key(), DeploymentState.FAILED,
-						current.cause(), current.exitCode(), "Never reached the target, and the rollout no longer installs",
-						null, now()));
+						current.cause(), current.exitCode(),
+						"Never reached the target, and the rollout no longer installs", null, now()));
 				step(call.rolloutId());
 			}
 		}), this.results);
@@ -894,11 +932,13 @@ public class RolloutEngine {
 		return this.store.counts(waveId);
 	}
 
-	/** The catalog changes only with a migration, so a patch read once serves every later dispatch. */
+	/**
+	 * The catalog changes only with a migration, so a patch read once serves every later
+	 * dispatch.
+	 */
 	private Patch patch(String patchId) {
-		return this.patches.computeIfAbsent(patchId, id -> this.catalog.find(id)
-			.orElseThrow(() -> new NotFoundException("patch", id))
-			.patch());
+		return this.patches.computeIfAbsent(patchId,
+				id -> this.catalog.find(id).orElseThrow(() -> new NotFoundException("patch", id)).patch());
 	}
 
 	private RolloutRow rollout(long rolloutId) {
@@ -937,9 +977,10 @@ public class RolloutEngine {
 	}
 
 	/**
-	 * The key of one attempt: readable (deployment and attempt) and unique beyond this database, so that two
-	 * Patchwave installations, or a database restored from an old backup, never present a host with a key
-	 * it has already seen for another install. Stored before the call; resends reuse the stored key.
+	 * The key of one attempt: readable (deployment and attempt) and unique beyond this
+	 * database, so that two Patchwave installations, or a database restored from an old
+	 * backup, never present a host with a key it has already seen for another install.
+	 * Stored before the call; resends reuse the stored key.
 	 */
 	static String idempotencyKey(long deploymentId, int attempt) {
 		return "pw-d%d-a%d-%s".formatted(deploymentId, attempt, uniqueSuffix());
@@ -975,7 +1016,9 @@ public class RolloutEngine {
 
 	}
 
-	/** A rollout's results not yet recorded, and whether a thread is recording them now. */
+	/**
+	 * A rollout's results not yet recorded, and whether a thread is recording them now.
+	 */
 	private record Inbox(Queue<Outcome> results, AtomicBoolean draining) {
 
 	}

@@ -31,10 +31,9 @@ public class EventJournal {
 	}
 
 	public void append(long rolloutId, String actor, String type, Integer wave, String target, String message) {
-		this.jdbc
-			.sql("""
-					INSERT INTO rollout_event (rollout_id, occurred_at, actor, type, wave_position, target_name, message)
-					VALUES (?, ?, ?, ?, ?, ?, ?)""")
+		this.jdbc.sql("""
+				INSERT INTO rollout_event (rollout_id, occurred_at, actor, type, wave_position, target_name, message)
+				VALUES (?, ?, ?, ?, ?, ?, ?)""")
 			.params(rolloutId, Timestamp.from(this.clock.instant()), actor, type, wave, target, truncate(message))
 			.update();
 	}

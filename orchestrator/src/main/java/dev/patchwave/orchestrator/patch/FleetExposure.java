@@ -31,7 +31,10 @@ public class FleetExposure {
 		return new Exposure(entry.patch(), entry.appliesTo().toString(), running.size(), (int) exposed);
 	}
 
-	/** One patch's reach: hosts running the product, and those of them still below the fixed version. */
+	/**
+	 * One patch's reach: hosts running the product, and those of them still below the
+	 * fixed version.
+	 */
 	public record Exposure(Patch patch, String appliesTo, int runningProduct, int exposed) {
 
 	}

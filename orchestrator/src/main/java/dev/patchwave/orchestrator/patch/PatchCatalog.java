@@ -43,8 +43,9 @@ public class PatchCatalog {
 
 	private List<CatalogEntry> load(String id) {
 		Map<String, List<Advisory>> advisories = new LinkedHashMap<>();
-		this.jdbc.sql("SELECT patch_id, cve, cvss, summary FROM patch_advisory"
-				+ (id == null ? "" : " WHERE patch_id = :id") + " ORDER BY cvss DESC, cve")
+		this.jdbc
+			.sql("SELECT patch_id, cve, cvss, summary FROM patch_advisory" + (id == null ? "" : " WHERE patch_id = :id")
+					+ " ORDER BY cvss DESC, cve")
 			.paramSource(id == null ? Map.of() : Map.of("id", id))
 			.query(rs -> {
 				advisories.computeIfAbsent(rs.getString("patch_id"), key -> new ArrayList<>())
@@ -55,16 +56,17 @@ public class PatchCatalog {
 			.paramSource(id == null ? Map.of() : Map.of("id", id))
 			.query(rs -> {
 				steps.computeIfAbsent(rs.getString("patch_id"), key -> new HashMap<>())
-					.put(rs.getString("connector_type"), new InstallSteps(rs.getString("install"), rs.getString("verify"),
-							rs.getString("rollback"), this.json.readValue(rs.getString("exit_codes"), EXIT_CODES)));
+					.put(rs.getString("connector_type"),
+							new InstallSteps(rs.getString("install"), rs.getString("verify"), rs.getString("rollback"),
+									this.json.readValue(rs.getString("exit_codes"), EXIT_CODES)));
 			});
 		return this.jdbc
 			.sql("SELECT * FROM patch" + (id == null ? "" : " WHERE id = :id") + " ORDER BY released DESC, id")
 			.paramSource(id == null ? Map.of() : Map.of("id", id))
 			.query((rs, row) -> new CatalogEntry(
-					new Patch(rs.getString("id"), rs.getString("vendor"), rs.getString("product"), rs.getString("title"),
-							rs.getString("platform"), Version.parse(rs.getString("fixed_version")),
-							rs.getDate("released").toLocalDate(),
+					new Patch(rs.getString("id"), rs.getString("vendor"), rs.getString("product"),
+							rs.getString("title"), rs.getString("platform"),
+							Version.parse(rs.getString("fixed_version")), rs.getDate("released").toLocalDate(),
 							advisories.getOrDefault(rs.getString("id"), List.of()),
 							steps.getOrDefault(rs.getString("id"), Map.of())),
 					LabelSelector.parse(rs.getString("applies_to"))))

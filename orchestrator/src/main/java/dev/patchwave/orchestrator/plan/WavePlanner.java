@@ -7,9 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Places targets into waves. Each wave takes its size out of the targets not yet placed, in name order, so
- * the same fleet and strategy always give the same plan. Every target must land in a wave, and every wave
- * must get at least one: a plan that leaves hosts exposed or a wave empty is refused, naming the wave.
+ * Places targets into waves. Each wave takes its size out of the targets not yet placed,
+ * in name order, so the same fleet and strategy always give the same plan. Every target
+ * must land in a wave, and every wave must get at least one: a plan that leaves hosts
+ * exposed or a wave empty is refused, naming the wave.
  */
 public final class WavePlanner {
 

@@ -13,7 +13,8 @@ public record DeploymentCounts(int pending, int dispatched, int succeeded, int f
 		return new DeploymentCounts(counts.getOrDefault(DeploymentState.PENDING, 0),
 				counts.getOrDefault(DeploymentState.DISPATCHED, 0), counts.getOrDefault(DeploymentState.SUCCEEDED, 0),
 				counts.getOrDefault(DeploymentState.FAILED, 0), counts.getOrDefault(DeploymentState.SKIPPED, 0),
-				counts.getOrDefault(DeploymentState.ROLLING_BACK, 0), counts.getOrDefault(DeploymentState.ROLLED_BACK, 0),
+				counts.getOrDefault(DeploymentState.ROLLING_BACK, 0),
+				counts.getOrDefault(DeploymentState.ROLLED_BACK, 0),
 				counts.getOrDefault(DeploymentState.ROLLBACK_FAILED, 0));
 	}
 
@@ -29,7 +30,10 @@ public record DeploymentCounts(int pending, int dispatched, int succeeded, int f
 				+ this.rolledBack + this.rollbackFailed;
 	}
 
-	/** Targets that no longer need the patch: installed now or already at the fixed version. */
+	/**
+	 * Targets that no longer need the patch: installed now or already at the fixed
+	 * version.
+	 */
 	public int done() {
 		return this.succeeded + this.skipped;
 	}

@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A rollout as a change manager asks for it. Optional parts: {@code advance} (AUTO), {@code bakeTime} (none),
- * {@code notBefore} (start when started), and each wave's {@code failureThreshold} ("0": any failure halts).
+ * A rollout as a change manager asks for it. Optional parts: {@code advance} (AUTO),
+ * {@code bakeTime} (none), {@code notBefore} (start when started), and each wave's
+ * {@code failureThreshold} ("0": any failure halts).
  */
 public record RolloutRequest(String name, String patchId, String selector, AdvanceMode advance, Duration bakeTime,
 		Instant notBefore, List<WaveRequest> waves) {

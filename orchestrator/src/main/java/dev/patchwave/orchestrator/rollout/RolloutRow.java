@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A rollout as stored. */
-public record RolloutRow(long id, String name, String patchId, String selector, AdvanceMode advance,
-		Duration bakeTime, Instant notBefore, RolloutState state, String createdBy, Instant createdAt,
-		Instant startedAt, Instant finishedAt) {
+public record RolloutRow(long id, String name, String patchId, String selector, AdvanceMode advance, Duration bakeTime,
+		Instant notBefore, RolloutState state, String createdBy, Instant createdAt, Instant startedAt,
+		Instant finishedAt) {
 
 }

@@ -36,7 +36,10 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Plans rollouts, answers what they look like, and passes operators' commands to the engine. */
+/**
+ * Plans rollouts, answers what they look like, and passes operators' commands to the
+ * engine.
+ */
 @Service
 public class RolloutService {
 
@@ -72,8 +75,9 @@ public class RolloutService {
 	}
 
 	/**
-	 * Validates the request, selects the targets, places them in waves and writes the rollout as a draft, all
-	 * in one transaction: a refused request names every field at fault and leaves nothing behind.
+	 * Validates the request, selects the targets, places them in waves and writes the
+	 * rollout as a draft, all in one transaction: a refused request names every field at
+	 * fault and leaves nothing behind.
 	 */
 	@Transactional
 	public RolloutView create(RolloutRequest request, String actor) {
@@ -117,10 +121,11 @@ public class RolloutService {
 				request.advance() == null ? AdvanceMode.AUTO : request.advance(), bakeTime, request.notBefore(),
 				RolloutState.DRAFT, actor, this.clock.instant(), null, null);
 		long id = this.store.insert(row, plan);
-		this.journal.append(id, actor, "CREATED", "Planned %d targets in %d waves: %s".formatted(selected.size(),
-				plan.size(), plan.stream()
-					.map(wave -> "%s %d".formatted(wave.spec().name(), wave.targets().size()))
-					.collect(Collectors.joining(", "))));
+		this.journal.append(id, actor, "CREATED",
+				"Planned %d targets in %d waves: %s".formatted(selected.size(), plan.size(),
+						plan.stream()
+							.map(wave -> "%s %d".formatted(wave.spec().name(), wave.targets().size()))
+							.collect(Collectors.joining(", "))));
 		return get(id);
 	}
 
@@ -187,14 +192,19 @@ public class RolloutService {
 		DeploymentCounts totals = waves.stream()
 			.map(WaveView::counts)
 			.reduce(DeploymentCounts.NONE, DeploymentCounts::plus);
-		String title = this.catalog.find(rollout.patchId()).map(entry -> entry.patch().title()).orElse(rollout.patchId());
+		String title = this.catalog.find(rollout.patchId())
+			.map(entry -> entry.patch().title())
+			.orElse(rollout.patchId());
 		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), title, rollout.selector(),
 				rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(), rollout.createdBy(),
 				rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves,
 				rollout.state().isFinal() ? List.of() : waitingFor(rollout.id()));
 	}
 
-	/** Connectors holding this rollout up: down or failing, with targets waiting for them or held back. */
+	/**
+	 * Connectors holding this rollout up: down or failing, with targets waiting for them
+	 * or held back.
+	 */
 	private List<ConnectorWait> waitingFor(long rolloutId) {
 		List<ConnectorWait> waits = new ArrayList<>();
 		for (RolloutStore.ConnectorLoad load : this.store.connectorLoad(rolloutId)) {

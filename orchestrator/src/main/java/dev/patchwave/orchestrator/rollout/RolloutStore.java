@@ -27,8 +27,9 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
- * Rollouts, their waves and deployments. Every state change is a guarded update that names the state it
- * leaves, so two writers can never both move the same row: the loser sees zero rows and backs off.
+ * Rollouts, their waves and deployments. Every state change is a guarded update that
+ * names the state it leaves, so two writers can never both move the same row: the loser
+ * sees zero rows and backs off.
  */
 @Repository
 public class RolloutStore {
@@ -109,7 +110,10 @@ public class RolloutStore {
 			.list();
 	}
 
-	/** Moves a rollout from the state it was read in; fails if another writer moved it first. */
+	/**
+	 * Moves a rollout from the state it was read in; fails if another writer moved it
+	 * first.
+	 */
 	public void moveRollout(long id, RolloutState from, RolloutState to, Instant at) {
 		from.moveTo(to);
 		String stamp = to == RolloutState.RUNNING ? ", started_at = COALESCE(started_at, :at)"
@@ -156,7 +160,8 @@ public class RolloutStore {
 	/** Deployment counts per state for every wave of a rollout, by wave id. */
 	public Map<Long, Map<DeploymentState, Integer>> countsByWave(long rolloutId) {
 		Map<Long, Map<DeploymentState, Integer>> counts = new HashMap<>();
-		this.jdbc.sql("SELECT wave_id, state, COUNT(*) AS n FROM deployment WHERE rollout_id = ? GROUP BY wave_id, state")
+		this.jdbc
+			.sql("SELECT wave_id, state, COUNT(*) AS n FROM deployment WHERE rollout_id = ? GROUP BY wave_id, state")
 			.param(rolloutId)
 			.query(rs -> {
 				counts.computeIfAbsent(rs.getLong("wave_id"), key -> new EnumMap<>(DeploymentState.class))
@@ -166,8 +171,8 @@ public class RolloutStore {
 	}
 
 	/**
-	 * Per connector of a rollout: targets waiting to be resent after an infrastructure error, and targets
-	 * still pending in a running wave.
+	 * Per connector of a rollout: targets waiting to be resent after an infrastructure
+	 * error, and targets still pending in a running wave.
 	 */
 	public List<ConnectorLoad> connectorLoad(long rolloutId) {
 		return this.jdbc.sql("""
@@ -179,14 +184,19 @@ public class RolloutStore {
 				WHERE d.rollout_id = ? AND d.state IN ('DISPATCHED', 'PENDING')
 				GROUP BY t.connector ORDER BY t.connector""")
 			.param(rolloutId)
-			.query((rs, row) -> new ConnectorLoad(rs.getString("connector"), rs.getInt("waiting"), rs.getInt("pending")))
+			.query((rs, row) -> new ConnectorLoad(rs.getString("connector"), rs.getInt("waiting"),
+					rs.getInt("pending")))
 			.list();
 	}
 
-	/** The next pending targets of a wave in plan order: ids were given in the plan's order. */
+	/**
+	 * The next pending targets of a wave in plan order: ids were given in the plan's
+	 * order.
+	 */
 	public List<DeploymentRow> pending(WaveRow wave, int limit) {
-		return this.jdbc.sql("SELECT " + DEPLOYMENT_COLUMNS.replace("w.position", ":position AS position")
-				+ " FROM deployment d WHERE d.wave_id = :wave AND d.state = :state ORDER BY d.id LIMIT :limit")
+		return this.jdbc
+			.sql("SELECT " + DEPLOYMENT_COLUMNS.replace("w.position", ":position AS position")
+					+ " FROM deployment d WHERE d.wave_id = :wave AND d.state = :state ORDER BY d.id LIMIT :limit")
 			.param("position", wave.position())
 			.param("wave", wave.id())
 			.param("state", DeploymentState.PENDING.name())
@@ -215,10 +225,11 @@ public class RolloutStore {
 	}
 
 	public List<DeploymentRow> deployments(long rolloutId, DeploymentState state, int page, int size) {
-		return this.jdbc.sql("SELECT " + DEPLOYMENT_COLUMNS
-				+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = :rollout"
-				+ (state == null ? "" : " AND d.state = :state")
-				+ " ORDER BY w.position, d.target_name LIMIT :limit OFFSET :offset")
+		return this.jdbc
+			.sql("SELECT " + DEPLOYMENT_COLUMNS
+					+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = :rollout"
+					+ (state == null ? "" : " AND d.state = :state")
+					+ " ORDER BY w.position, d.target_name LIMIT :limit OFFSET :offset")
 			.param("rollout", rolloutId)
 			.param("state", state == null ? null : state.name())
 			.param("limit", size)
@@ -249,7 +260,10 @@ public class RolloutStore {
 			.list();
 	}
 
-	/** Marks a deployment dispatched under a new attempt key; false if it was no longer where we read it. */
+	/**
+	 * Marks a deployment dispatched under a new attempt key; false if it was no longer
+	 * where we read it.
+	 */
 	public boolean markDispatched(DeploymentRow deployment, String key, Instant at) {
 		deployment.state().moveTo(DeploymentState.DISPATCHED);
 		return this.jdbc.sql("""
@@ -260,22 +274,29 @@ public class RolloutStore {
 			.update() == 1;
 	}
 
-	/** Installed targets to roll back, newest wave first, and within a wave in plan order. */
+	/**
+	 * Installed targets to roll back, newest wave first, and within a wave in plan order.
+	 */
 	public List<DeploymentRow> succeededNewestWaveFirst(long rolloutId, int limit) {
-		return this.jdbc.sql("SELECT " + DEPLOYMENT_COLUMNS
-				+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = ? AND d.state = ?"
-				+ " ORDER BY w.position DESC, d.id LIMIT ?")
+		return this.jdbc
+			.sql("SELECT " + DEPLOYMENT_COLUMNS
+					+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = ? AND d.state = ?"
+					+ " ORDER BY w.position DESC, d.id LIMIT ?")
 			.params(rolloutId, DeploymentState.SUCCEEDED.name(), limit)
 			.query(RolloutStore::mapDeployment)
 			.list();
 	}
 
-	/** Marks an installed target as being rolled back under the given key; false if it moved meanwhile. */
+	/**
+	 * Marks an installed target as being rolled back under the given key; false if it
+	 * moved meanwhile.
+	 */
 	public boolean markRollingBack(DeploymentRow deployment, String key, Instant at) {
 		deployment.state().moveTo(DeploymentState.ROLLING_BACK);
-		return this.jdbc.sql("""
-				UPDATE deployment SET state = ?, idempotency_key = ?, dispatched_at = ?, finished_at = NULL, retry_at = NULL
-				WHERE id = ? AND state = ?""")
+		return this.jdbc
+			.sql("""
+					UPDATE deployment SET state = ?, idempotency_key = ?, dispatched_at = ?, finished_at = NULL, retry_at = NULL
+					WHERE id = ? AND state = ?""")
 			.params(DeploymentState.ROLLING_BACK.name(), key, timestamp(at), deployment.id(), deployment.state().name())
 			.update() == 1;
 	}
@@ -293,7 +314,9 @@ public class RolloutStore {
 			.update() == 1;
 	}
 
-	/** Starts the next attempt of a deployment that waited for its retry, under a new key. */
+	/**
+	 * Starts the next attempt of a deployment that waited for its retry, under a new key.
+	 */
 	public boolean markRetried(DeploymentRow deployment, String key, Instant at) {
 		return this.jdbc.sql("""
 				UPDATE deployment SET attempts = attempts + CASE WHEN idempotency_key = ? THEN 0 ELSE 1 END,
@@ -315,7 +338,10 @@ public class RolloutStore {
 		requireOne(updated, "deployment", deployment.id(), deployment.state());
 	}
 
-	/** Settles a dispatched attempt; false if the outcome belongs to an attempt that is no longer current. */
+	/**
+	 * Settles a dispatched attempt; false if the outcome belongs to an attempt that is no
+	 * longer current.
+	 */
 	public boolean settle(long deploymentId, String key, DeploymentState to, ResultCause cause, Integer exitCode,
 			String message, String installedVersion, Instant at) {
 		DeploymentState.DISPATCHED.moveTo(to);
@@ -328,7 +354,10 @@ public class RolloutStore {
 			.update() == 1;
 	}
 
-	/** Records an outcome that will be tried again at {@code retryAt}; the deployment stays dispatched. */
+	/**
+	 * Records an outcome that will be tried again at {@code retryAt}; the deployment
+	 * stays dispatched.
+	 */
 	public boolean awaitRetry(long deploymentId, String key, ResultCause cause, Integer exitCode, String message,
 			Instant retryAt) {
 		return this.jdbc.sql("""
@@ -339,7 +368,10 @@ public class RolloutStore {
 			.update() == 1;
 	}
 
-	/** How many of a rollout's targets behind one connector wait for it, or are still to be dispatched. */
+	/**
+	 * How many of a rollout's targets behind one connector wait for it, or are still to
+	 * be dispatched.
+	 */
 	public record ConnectorLoad(String connector, int waiting, int pending) {
 
 	}
@@ -365,10 +397,11 @@ public class RolloutStore {
 	}
 
 	private static RolloutRow mapRollout(ResultSet rs, int row) throws SQLException {
-		return new RolloutRow(rs.getLong("id"), rs.getString("name"), rs.getString("patch_id"), rs.getString("selector"),
-				AdvanceMode.valueOf(rs.getString("advance_mode")), Duration.ofSeconds(rs.getLong("bake_time_seconds")),
-				instant(rs, "not_before"), RolloutState.valueOf(rs.getString("state")), rs.getString("created_by"),
-				instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
+		return new RolloutRow(rs.getLong("id"), rs.getString("name"), rs.getString("patch_id"),
+				rs.getString("selector"), AdvanceMode.valueOf(rs.getString("advance_mode")),
+				Duration.ofSeconds(rs.getLong("bake_time_seconds")), instant(rs, "not_before"),
+				RolloutState.valueOf(rs.getString("state")), rs.getString("created_by"), instant(rs, "created_at"),
+				instant(rs, "started_at"), instant(rs, "finished_at"));
 	}
 
 	private static WaveRow mapWave(ResultSet rs, int row) throws SQLException {

@@ -13,7 +13,10 @@ public record WaveRow(long id, long rolloutId, int position, String name, String
 		return this.failureThreshold.toleratedFailures(this.targetCount);
 	}
 
-	/** Whether the failures not yet acknowledged by an operator exceed what the wave tolerates. */
+	/**
+	 * Whether the failures not yet acknowledged by an operator exceed what the wave
+	 * tolerates.
+	 */
 	public boolean isBreachedBy(int failures) {
 		return this.failureThreshold.isBreachedBy(failures - this.acknowledgedFailures, this.targetCount);
 	}

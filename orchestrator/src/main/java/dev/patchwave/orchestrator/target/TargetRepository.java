@@ -16,7 +16,10 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The fleet's hosts. Labels are kept as a JSON object; selectors are evaluated on loaded targets. */
+/**
+ * The fleet's hosts. Labels are kept as a JSON object; selectors are evaluated on loaded
+ * targets.
+ */
 @Repository
 public class TargetRepository {
 
@@ -51,7 +54,10 @@ public class TargetRepository {
 		return this.jdbc.sql("SELECT COUNT(*) FROM target").query(Long.class).single();
 	}
 
-	/** Inserts the specs whose names are new and replaces those whose names exist; returns how many were new. */
+	/**
+	 * Inserts the specs whose names are new and replaces those whose names exist; returns
+	 * how many were new.
+	 */
 	public int upsert(Collection<TargetSpec> specs) {
 		int created = 0;
 		Timestamp now = Timestamp.from(this.clock.instant());

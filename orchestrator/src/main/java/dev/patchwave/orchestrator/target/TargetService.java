@@ -33,14 +33,18 @@ public class TargetService {
 		this.connectors = connectors;
 	}
 
-	/** Validates every spec first and writes only when all are valid; returns how many targets were new. */
+	/**
+	 * Validates every spec first and writes only when all are valid; returns how many
+	 * targets were new.
+	 */
 	@Transactional
 	public UpsertResult upsert(List<TargetSpec> specs) {
 		if (specs == null || specs.isEmpty()) {
 			throw new InvalidInputException("$", "must be a non-empty array of targets");
 		}
 		if (specs.size() > MAX_BATCH) {
-			throw new InvalidInputException("$", "at most %d targets per request, got %d".formatted(MAX_BATCH, specs.size()));
+			throw new InvalidInputException("$",
+					"at most %d targets per request, got %d".formatted(MAX_BATCH, specs.size()));
 		}
 		List<FieldProblem> problems = new ArrayList<>();
 		Set<String> names = new HashSet<>();

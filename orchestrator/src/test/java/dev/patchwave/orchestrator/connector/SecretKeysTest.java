@@ -36,7 +36,8 @@ class SecretKeysTest {
 
 		SecretCipher cipher = SecretKeys.cipher(new SecretsProperties(key, file));
 
-		assertThat(cipher.decrypt(new SecretCipher(java.util.Base64.getDecoder().decode(key)).encrypt("x", "a/b"), "a/b"))
+		assertThat(
+				cipher.decrypt(new SecretCipher(java.util.Base64.getDecoder().decode(key)).encrypt("x", "a/b"), "a/b"))
 			.isEqualTo("x");
 		assertThat(file).doesNotExist();
 	}

@@ -53,8 +53,9 @@ class RolloutEngineTest {
 	@Test
 	void runsWavesInOrderNeverPassingMaxConcurrencyAndSucceeds() {
 		Fleet fleet = fleet(Map.of("latencyMillis", "20")).withTargets(40);
-		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("canary", "4", 2, "0"),
-				wave("early", "50%", 5, "0"), wave("rest", "100%", 8, "0")), "manager");
+		RolloutView rollout = this.rollouts.create(
+				fleet.rollout(wave("canary", "4", 2, "0"), wave("early", "50%", 5, "0"), wave("rest", "100%", 8, "0")),
+				"manager");
 		assertThat(rollout.waves()).extracting(w -> w.targets()).containsExactly(4, 18, 18);
 
 		this.rollouts.start(rollout.id(), "operator");
@@ -79,10 +80,11 @@ class RolloutEngineTest {
 
 	@Test
 	void haltsInTheWaveWhoseFailuresPassTheThresholdAndLeavesLaterWavesUntouched() {
-		Fleet fleet = fleet(Map.of("latencyMillis", "10"))
-			.withTargets(30, i -> i >= 5 && i < 15 && i % 3 == 0 ? Map.of("script", "1603") : Map.of());
-		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("canary", "5", 5, "0"),
-				wave("early", "10", 2, "1"), wave("rest", "100%", 10, "0")), "manager");
+		Fleet fleet = fleet(Map.of("latencyMillis", "10")).withTargets(30,
+				i -> i >= 5 && i < 15 && i % 3 == 0 ? Map.of("script", "1603") : Map.of());
+		RolloutView rollout = this.rollouts.create(
+				fleet.rollout(wave("canary", "5", 5, "0"), wave("early", "10", 2, "1"), wave("rest", "100%", 10, "0")),
+				"manager");
 
 		this.rollouts.start(rollout.id(), "operator");
 
@@ -107,8 +109,8 @@ class RolloutEngineTest {
 
 	@Test
 	void skipsTargetsAlreadyAtTheFixedVersionWithoutInstalling() {
-		Fleet fleet = fleet(Map.of("latencyMillis", "5"))
-			.withTargets(6, i -> i % 2 == 0 ? Map.of("patched", "yes") : Map.of());
+		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(6,
+				i -> i % 2 == 0 ? Map.of("patched", "yes") : Map.of());
 		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 6, "0")), "manager");
 
 		this.rollouts.start(rollout.id(), "operator");
@@ -146,8 +148,8 @@ class RolloutEngineTest {
 	void startsAScheduledRolloutAtItsNotBeforeTimeThroughQuartz() {
 		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(3);
 		Instant notBefore = Instant.now().plusSeconds(2);
-		RolloutView rollout = this.rollouts.create(
-				fleet.rollout(AdvanceMode.AUTO, Duration.ZERO, notBefore, wave("all", "100%", 3, "0")), "manager");
+		RolloutView rollout = this.rollouts
+			.create(fleet.rollout(AdvanceMode.AUTO, Duration.ZERO, notBefore, wave("all", "100%", 3, "0")), "manager");
 
 		assertThat(this.rollouts.start(rollout.id(), "operator").state()).isEqualTo(RolloutState.SCHEDULED);
 		assertThat(this.scripted.connector(fleet.connector()).installed()).isEmpty();
@@ -239,8 +241,8 @@ class RolloutEngineTest {
 
 	@Test
 	void resumingAHaltedRolloutAcknowledgesItsFailuresAndFinishesTheWave() {
-		Fleet fleet = fleet(Map.of("latencyMillis", "5"))
-			.withTargets(4, i -> i == 0 ? Map.of("script", "1603") : Map.of());
+		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(4,
+				i -> i == 0 ? Map.of("script", "1603") : Map.of());
 		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 1, "0")), "manager");
 		this.rollouts.start(rollout.id(), "operator");
 		awaitState(rollout.id(), RolloutState.HALTED);
@@ -257,10 +259,10 @@ class RolloutEngineTest {
 
 	@Test
 	void rollingBackAHaltedRolloutTakesThePatchOffEveryTargetItWasInstalledOn() {
-		Fleet fleet = fleet(Map.of("latencyMillis", "5"))
-			.withTargets(8, i -> i == 5 ? Map.of("script", "1603") : Map.of());
-		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("canary", "2", 2, "0"),
-				wave("rest", "100%", 1, "0")), "manager");
+		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(8,
+				i -> i == 5 ? Map.of("script", "1603") : Map.of());
+		RolloutView rollout = this.rollouts
+			.create(fleet.rollout(wave("canary", "2", 2, "0"), wave("rest", "100%", 1, "0")), "manager");
 		this.rollouts.start(rollout.id(), "operator");
 		awaitState(rollout.id(), RolloutState.HALTED);
 		int installed = this.rollouts.get(rollout.id()).totals().succeeded();
@@ -302,7 +304,8 @@ class RolloutEngineTest {
 		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 1, "0")), "manager");
 		this.rollouts.start(rollout.id(), "operator");
 
-		await().atMost(PATIENCE).until(() -> deployment(rollout.id(), fleet.name(0)).cause() == ResultCause.INFRASTRUCTURE_ERROR);
+		await().atMost(PATIENCE)
+			.until(() -> deployment(rollout.id(), fleet.name(0)).cause() == ResultCause.INFRASTRUCTURE_ERROR);
 		DeploymentView waiting = deployment(rollout.id(), fleet.name(0));
 		assertThat(waiting.message()).contains("TimeoutException");
 		assertThat(this.rollouts.get(rollout.id()).totals().failed()).isZero();
@@ -327,7 +330,10 @@ class RolloutEngineTest {
 	@Autowired
 	RolloutEngine engine;
 
-	/** Runs a reconcile now: it takes each rollout's lock, so any step still running has finished after it. */
+	/**
+	 * Runs a reconcile now: it takes each rollout's lock, so any step still running has
+	 * finished after it.
+	 */
 	private void reconcile() {
 		this.engine.reconcileAll();
 	}
@@ -354,8 +360,9 @@ class RolloutEngineTest {
 	}
 
 	/**
-	 * The most targets of a wave that were ever between dispatch and result at once, from the recorded times.
-	 * The recorded span encloses the connector call, so the true concurrency is at most this.
+	 * The most targets of a wave that were ever between dispatch and result at once, from
+	 * the recorded times. The recorded span encloses the connector call, so the true
+	 * concurrency is at most this.
 	 */
 	static int maxOverlap(List<DeploymentView> deployments, int wave) {
 		record Edge(Instant at, int delta) {
@@ -375,7 +382,10 @@ class RolloutEngineTest {
 		return max;
 	}
 
-	/** No target of a wave was dispatched before every target of the wave before it had its result. */
+	/**
+	 * No target of a wave was dispatched before every target of the wave before it had
+	 * its result.
+	 */
 	static void assertWavesRanInOrder(List<DeploymentView> deployments) {
 		int waves = deployments.stream().mapToInt(DeploymentView::wave).max().orElse(0) + 1;
 		for (int wave = 1; wave < waves; wave++) {

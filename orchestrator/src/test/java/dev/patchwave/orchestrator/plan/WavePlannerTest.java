@@ -16,8 +16,8 @@ class WavePlannerTest {
 
 	@Test
 	void eachWaveTakesItsShareOfTheTargetsLeftInNameOrder() {
-		List<PlannedWave> plan = WavePlanner.plan(targets(200), List.of(wave("canary", "5"), wave("early", "25%"),
-				wave("rest", "100%")));
+		List<PlannedWave> plan = WavePlanner.plan(targets(200),
+				List.of(wave("canary", "5"), wave("early", "25%"), wave("rest", "100%")));
 
 		assertThat(plan).extracting(wave -> wave.targets().size()).containsExactly(5, 49, 146);
 		assertThat(plan.get(0).targets()).extracting(Target::name)
@@ -28,21 +28,21 @@ class WavePlannerTest {
 
 	@Test
 	void everyTargetLandsInExactlyOneWave() {
-		List<PlannedWave> plan = WavePlanner.plan(targets(37), List.of(wave("a", "3"), wave("b", "33%"), wave("c", "100%")));
+		List<PlannedWave> plan = WavePlanner.plan(targets(37),
+				List.of(wave("a", "3"), wave("b", "33%"), wave("c", "100%")));
 
-		assertThat(plan.stream().flatMap(wave -> wave.targets().stream()).map(Target::name))
-			.hasSize(37)
+		assertThat(plan.stream().flatMap(wave -> wave.targets().stream()).map(Target::name)).hasSize(37)
 			.doesNotHaveDuplicates();
 	}
 
 	@Test
 	void refusesAPlanThatLeavesTargetsOutNamingTheLastWave() {
 		assertThatThrownBy(() -> WavePlanner.plan(targets(10), List.of(wave("canary", "2"), wave("early", "50%"))))
-			.isInstanceOfSatisfying(InvalidInputException.class, ex -> assertThat(ex.problems()).singleElement()
-				.satisfies(problem -> {
-					assertThat(problem.field()).isEqualTo("waves[1].size");
-					assertThat(problem.reason()).contains("only 6 of the 10");
-				}));
+			.isInstanceOfSatisfying(InvalidInputException.class,
+					ex -> assertThat(ex.problems()).singleElement().satisfies(problem -> {
+						assertThat(problem.field()).isEqualTo("waves[1].size");
+						assertThat(problem.reason()).contains("only 6 of the 10");
+					}));
 	}
 
 	@Test

@@ -36,8 +36,8 @@ class RolloutServiceTest {
 	void plansADraftWithFrozenWavesAndJournalsWhoCreatedIt() {
 		Fleet fleet = fleet().withTargets(10);
 
-		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("canary", "1", 1, "0"),
-				wave("rest", "100%", 4, "10%")), "manager");
+		RolloutView rollout = this.rollouts
+			.create(fleet.rollout(wave("canary", "1", 1, "0"), wave("rest", "100%", 4, "10%")), "manager");
 
 		assertThat(rollout.state()).isEqualTo(RolloutState.DRAFT);
 		assertThat(rollout.createdBy()).isEqualTo("manager");
@@ -59,11 +59,11 @@ class RolloutServiceTest {
 		RolloutRequest request = new RolloutRequest(" ", "no-such-patch", fleet.selector(), AdvanceMode.AUTO,
 				Duration.ofSeconds(-1), null, List.of(new RolloutRequest.WaveRequest("canary", "0", 0, "101%")));
 
-		assertThatThrownBy(() -> this.rollouts.create(request, "manager"))
-			.isInstanceOfSatisfying(InvalidInputException.class,
-					ex -> assertThat(ex.problems()).extracting(FieldProblem::field)
-						.containsExactlyInAnyOrder("name", "patchId", "bakeTime", "waves[0].size",
-								"waves[0].maxConcurrency", "waves[0].failureThreshold"));
+		assertThatThrownBy(() -> this.rollouts.create(request, "manager")).isInstanceOfSatisfying(
+				InvalidInputException.class,
+				ex -> assertThat(ex.problems()).extracting(FieldProblem::field)
+					.containsExactlyInAnyOrder("name", "patchId", "bakeTime", "waves[0].size",
+							"waves[0].maxConcurrency", "waves[0].failureThreshold"));
 		assertThat(this.rollouts.list(0, 1).total()).isEqualTo(before);
 	}
 
@@ -79,8 +79,8 @@ class RolloutServiceTest {
 	void refusesDuplicateWaveNames() {
 		Fleet fleet = fleet().withTargets(3);
 
-		assertThatThrownBy(() -> this.rollouts.create(fleet.rollout(wave("same", "1", 1, "0"),
-				wave("same", "100%", 1, "0")), "manager"))
+		assertThatThrownBy(() -> this.rollouts
+			.create(fleet.rollout(wave("same", "1", 1, "0"), wave("same", "100%", 1, "0")), "manager"))
 			.isInstanceOfSatisfying(InvalidInputException.class,
 					ex -> assertThat(ex.problems()).extracting(FieldProblem::field).containsExactly("waves[1].name"));
 	}

@@ -16,8 +16,8 @@ import java.util.UUID;
 import java.util.function.IntFunction;
 
 /**
- * Test data: a fleet of its own per test, set apart by a unique {@code run} label, so tests share one
- * database without seeing each other's targets.
+ * Test data: a fleet of its own per test, set apart by a unique {@code run} label, so
+ * tests share one database without seeing each other's targets.
  */
 public final class Fleet {
 
@@ -57,7 +57,10 @@ public final class Fleet {
 		return this;
 	}
 
-	/** Registers {@code count} vulnerable targets named host-000 upwards, each with extra labels of its own. */
+	/**
+	 * Registers {@code count} vulnerable targets named host-000 upwards, each with extra
+	 * labels of its own.
+	 */
 	public Fleet withTargets(int count, IntFunction<Map<String, String>> extraLabels) {
 		List<TargetSpec> specs = new ArrayList<>();
 		for (int i = 0; i < count; i++) {

@@ -10,8 +10,8 @@ import java.lang.annotation.Target;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * Runs a Spring test against the {@link TestDatabase}; goes alongside {@code @SpringBootTest}, which still finds
- * the application's configuration as usual.
+ * Runs a Spring test against the {@link TestDatabase}; goes alongside
+ * {@code @SpringBootTest}, which still finds the application's configuration as usual.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -8,8 +8,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Points {@code spring.datasource.*} at the {@link TestDatabase}, over anything the test's own configuration
- * says. Use it through {@link PostgresTest} or
+ * Points {@code spring.datasource.*} at the {@link TestDatabase}, over anything the
+ * test's own configuration says. Use it through {@link PostgresTest} or
  * {@code @ContextConfiguration(initializers = PostgresTestDatabaseInitializer.class)}.
  */
 public class PostgresTestDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -17,7 +17,8 @@ public class PostgresTestDatabaseInitializer implements ApplicationContextInitia
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
 		TestDatabase database = TestDatabase.postgres();
-		// an empty username or password still hides one configured elsewhere, and Spring Boot reads it as none
+		// an empty username or password still hides one configured elsewhere, and Spring
+		// Boot reads it as none
 		Map<String, Object> properties = Map.of("spring.datasource.url", database.jdbcUrl(),
 				"spring.datasource.username", Objects.requireNonNullElse(database.username(), ""),
 				"spring.datasource.password", Objects.requireNonNullElse(database.password(), ""),

@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in deployment system for engine tests. A target's label {@code script} lists the exit codes of its
- * attempts, separated by '/', e.g. {@code 1618/0}: busy first, then installed; without it, every install
- * succeeds. Installs complete after a fixed latency or, when gated, only when the test releases them.
+ * A stand-in deployment system for engine tests. A target's label {@code script} lists
+ * the exit codes of its attempts, separated by '/', e.g. {@code 1618/0}: busy first, then
+ * installed; without it, every install succeeds. Installs complete after a fixed latency
+ * or, when gated, only when the test releases them.
  */
 public class ScriptedConnector implements Connector {
 
@@ -128,7 +129,10 @@ public class ScriptedConnector implements Connector {
 		return this.held.size();
 	}
 
-	/** Installs that reached a host, one per distinct idempotency key, in the order they came. */
+	/**
+	 * Installs that reached a host, one per distinct idempotency key, in the order they
+	 * came.
+	 */
 	public List<String> installed() {
 		return List.copyOf(this.installed);
 	}

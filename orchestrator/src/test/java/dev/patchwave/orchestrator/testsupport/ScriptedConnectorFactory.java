@@ -6,7 +6,10 @@ import dev.patchwave.common.connector.ConnectorFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Makes {@link ScriptedConnector}s and keeps them, so a test can look at what its connector was asked. */
+/**
+ * Makes {@link ScriptedConnector}s and keeps them, so a test can look at what its
+ * connector was asked.
+ */
 public class ScriptedConnectorFactory implements ConnectorFactory {
 
 	private final Map<String, ScriptedConnector> created = new ConcurrentHashMap<>();

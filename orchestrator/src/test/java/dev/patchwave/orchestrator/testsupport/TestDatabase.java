@@ -17,10 +17,10 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * The PostgreSQL database integration tests run against, found once per JVM. In order: the database named by
- * {@code PATCHWAVE_TEST_JDBC_URL}; a throwaway database created on a server at 127.0.0.1:5432 and dropped at JVM
- * exit; a Testcontainers PostgreSQL when Docker is available. Without any of these it fails, saying how to
- * provide one.
+ * The PostgreSQL database integration tests run against, found once per JVM. In order:
+ * the database named by {@code PATCHWAVE_TEST_JDBC_URL}; a throwaway database created on
+ * a server at 127.0.0.1:5432 and dropped at JVM exit; a Testcontainers PostgreSQL when
+ * Docker is available. Without any of these it fails, saying how to provide one.
  */
 public final class TestDatabase {
 
@@ -32,7 +32,8 @@ public final class TestDatabase {
 
 	private static TestDatabase instance;
 
-	// remembered so that every test asking after a failed lookup gets the same answer without probing again
+	// remembered so that every test asking after a failed lookup gets the same answer
+	// without probing again
 	private static IllegalStateException failure;
 
 	private final String jdbcUrl;
@@ -70,17 +71,25 @@ public final class TestDatabase {
 		return this.jdbcUrl;
 	}
 
-	/** The user to connect as, or {@code null} when the JDBC URL carries it or the driver's default applies. */
+	/**
+	 * The user to connect as, or {@code null} when the JDBC URL carries it or the
+	 * driver's default applies.
+	 */
 	public String username() {
 		return this.username;
 	}
 
-	/** The password to connect with, or {@code null} when none is needed or the JDBC URL carries it. */
+	/**
+	 * The password to connect with, or {@code null} when none is needed or the JDBC URL
+	 * carries it.
+	 */
 	public String password() {
 		return this.password;
 	}
 
-	/** Which database this is and where it came from, for logs; never contains a password. */
+	/**
+	 * Which database this is and where it came from, for logs; never contains a password.
+	 */
 	public String description() {
 		return this.description;
 	}
@@ -126,7 +135,8 @@ public final class TestDatabase {
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			try (Connection connection = connectForAdministration(maintenanceUrl, username, password);
 					Statement statement = connection.createStatement()) {
-				// FORCE because connection pools of still-open Spring contexts may hold sessions on it
+				// FORCE because connection pools of still-open Spring contexts may hold
+				// sessions on it
 				statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
 			}
 			catch (SQLException ex) {
@@ -145,15 +155,18 @@ public final class TestDatabase {
 		if (password != null) {
 			properties.setProperty("password", password);
 		}
-		// without a server on the port this has to fail fast so the other options get their turn; the login
-		// timeout also covers something listening there that never answers like PostgreSQL
+		// without a server on the port this has to fail fast so the other options get
+		// their turn; the login
+		// timeout also covers something listening there that never answers like
+		// PostgreSQL
 		properties.setProperty("connectTimeout", "2");
 		properties.setProperty("loginTimeout", "5");
 		return DriverManager.getConnection(url, properties);
 	}
 
 	private static TestDatabase container() {
-		// named like the ones on a local server, so tests can tell a throwaway database from a configured one
+		// named like the ones on a local server, so tests can tell a throwaway database
+		// from a configured one
 		PostgreSQLContainer container = new PostgreSQLContainer(CONTAINER_IMAGE).withDatabaseName(throwawayName());
 		container.start();
 		Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-test-postgres-container"));
@@ -161,7 +174,8 @@ public final class TestDatabase {
 				"Testcontainers " + CONTAINER_IMAGE + " at " + container.getJdbcUrl());
 	}
 
-	// the timestamp tells a leftover from a killed run apart from one in use; the random part keeps JVMs
+	// the timestamp tells a leftover from a killed run apart from one in use; the random
+	// part keeps JVMs
 	// started in the same second apart
 	private static String throwawayName() {
 		return "patchwave_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "_"

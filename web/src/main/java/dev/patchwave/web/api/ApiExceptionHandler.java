@@ -27,8 +27,9 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Every API error as RFC 9457 problem details: a title, a detail a person can act on and, for bad input, an
- * {@code errors} list naming each field and the reason. Never a stack trace.
+ * Every API error as RFC 9457 problem details: a title, a detail a person can act on and,
+ * for bad input, an {@code errors} list naming each field and the reason. Never a stack
+ * trace.
  */
 @RestControllerAdvice(basePackages = "dev.patchwave.web.api")
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -83,8 +84,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static ProblemDetail unreadable(Throwable cause) {
 		if (cause instanceof UnrecognizedPropertyException unknown) {
-			return fieldProblems(HttpStatus.BAD_REQUEST, "Malformed request", List.of(new FieldProblem(
-					path(unknown), "unknown field; known fields: %s".formatted(unknown.getKnownPropertyIds()))));
+			return fieldProblems(HttpStatus.BAD_REQUEST, "Malformed request", List.of(new FieldProblem(path(unknown),
+					"unknown field; known fields: %s".formatted(unknown.getKnownPropertyIds()))));
 		}
 		if (cause instanceof InvalidFormatException invalid) {
 			String expected = invalid.getTargetType() != null && invalid.getTargetType().isEnum()
@@ -102,12 +103,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 					List.of(new FieldProblem(path(jackson), jackson.getOriginalMessage())));
 		}
 		if (cause instanceof StreamReadException syntax) {
-			String where = syntax.getLocation() == null ? ""
-					: " at line %d, column %d".formatted(syntax.getLocation().getLineNr(),
-							syntax.getLocation().getColumnNr());
+			String where = syntax.getLocation() == null ? "" : " at line %d, column %d"
+				.formatted(syntax.getLocation().getLineNr(), syntax.getLocation().getColumnNr());
 			return problem(HttpStatus.BAD_REQUEST, "Malformed request", "The body is not valid JSON" + where + ".");
 		}
-		return problem(HttpStatus.BAD_REQUEST, "Malformed request", "The request body is missing or is not valid JSON.");
+		return problem(HttpStatus.BAD_REQUEST, "Malformed request",
+				"The request body is missing or is not valid JSON.");
 	}
 
 	private static String path(JacksonException ex) {
@@ -141,12 +142,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	private static ProblemDetail fieldProblems(HttpStatus status, String title, List<FieldProblem> problems) {
-		String detail = problems.size() == 1 ? problems.get(0).toString()
-				: problems.size() + " problems: " + String.join("; ", problems.stream().map(FieldProblem::toString).toList());
+		String detail = problems.size() == 1 ? problems.get(0).toString() : problems.size() + " problems: "
+				+ String.join("; ", problems.stream().map(FieldProblem::toString).toList());
 		ProblemDetail problem = problem(status, title, detail);
-		problem.setProperty("errors", problems.stream()
-			.map(p -> Map.of("field", p.field(), "reason", p.reason()))
-			.toList());
+		problem.setProperty("errors",
+				problems.stream().map(p -> Map.of("field", p.field(), "reason", p.reason())).toList());
 		return problem;
 	}
 

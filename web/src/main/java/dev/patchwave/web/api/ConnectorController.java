@@ -19,7 +19,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Configured deployment systems. Creating one builds its connector first, so bad settings are refused at once. */
+/**
+ * Configured deployment systems. Creating one builds its connector first, so bad settings
+ * are refused at once.
+ */
 @RestController
 @RequestMapping("/api/v1/connectors")
 class ConnectorController {
@@ -45,7 +48,10 @@ class ConnectorController {
 		return this.connectors.health(this.connectors.get(id).name());
 	}
 
-	/** Checks the connector against its real system now; 200 with each check's outcome, {@code ok} when all passed. */
+	/**
+	 * Checks the connector against its real system now; 200 with each check's outcome,
+	 * {@code ok} when all passed.
+	 */
 	@PostMapping("/{id}/test")
 	TestResponse test(@PathVariable long id) {
 		List<ConnectorCheck> checks = this.connectors.test(this.connectors.get(id).name()).toCompletableFuture().join();
@@ -54,12 +60,16 @@ class ConnectorController {
 
 	@PostMapping
 	ResponseEntity<ConnectorResponse> create(@RequestBody ConnectorRequest request) {
-		ConnectorInstance created = this.connectors.create(request.name(), request.type(), settings(request.settings()));
+		ConnectorInstance created = this.connectors.create(request.name(), request.type(),
+				settings(request.settings()));
 		return ResponseEntity.created(URI.create("/api/v1/connectors/" + created.id()))
 			.body(ConnectorResponse.of(created));
 	}
 
-	/** Settings arrive as JSON scalars (strings, numbers, booleans); connectors read them as text. */
+	/**
+	 * Settings arrive as JSON scalars (strings, numbers, booleans); connectors read them
+	 * as text.
+	 */
 	private static Map<String, String> settings(Map<String, Object> settings) {
 		Map<String, String> text = new LinkedHashMap<>();
 		if (settings == null) {
@@ -78,7 +88,10 @@ class ConnectorController {
 
 	}
 
-	/** Secret settings appear by name only: they are accepted on write and never shown again. */
+	/**
+	 * Secret settings appear by name only: they are accepted on write and never shown
+	 * again.
+	 */
 	record ConnectorResponse(long id, String name, String type, Map<String, String> settings, Set<String> secrets,
 			Instant createdAt) {
 

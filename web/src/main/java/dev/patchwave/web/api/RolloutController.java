@@ -20,7 +20,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Plan rollouts, watch them, and act on them; every action is journaled with the signed-in user. */
+/**
+ * Plan rollouts, watch them, and act on them; every action is journaled with the
+ * signed-in user.
+ */
 @RestController
 @RequestMapping("/api/v1/rollouts")
 class RolloutController {

@@ -14,7 +14,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The fleet's hosts: listed by label selector, and registered in batches (replaced by name). */
+/**
+ * The fleet's hosts: listed by label selector, and registered in batches (replaced by
+ * name).
+ */
 @RestController
 @RequestMapping("/api/v1/targets")
 class TargetController {

@@ -6,7 +6,10 @@ import dev.patchwave.connectors.ssh.SshConnectorFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The deployment systems this application can drive; the orchestrator collects them into its registry. */
+/**
+ * The deployment systems this application can drive; the orchestrator collects them into
+ * its registry.
+ */
 @Configuration(proxyBeanMethods = false)
 class ConnectorFactories {
 

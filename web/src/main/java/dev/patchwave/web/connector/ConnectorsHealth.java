@@ -10,8 +10,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Each configured connector as a part of {@code /actuator/health/connectors}, looked up when asked, so
- * connectors created at run time show up too. A connector whose breaker is open reports DOWN with why.
+ * Each configured connector as a part of {@code /actuator/health/connectors}, looked up
+ * when asked, so connectors created at run time show up too. A connector whose breaker is
+ * open reports DOWN with why.
  */
 @Component("connectors")
 class ConnectorsHealth implements CompositeHealthContributor {

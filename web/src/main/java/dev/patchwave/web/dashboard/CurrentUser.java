@@ -8,8 +8,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 
 /**
- * The signed-in person as the pages need them: a name, the highest role, and whether they may act on
- * rollouts. Roles are read through the hierarchy, so a change manager or an admin counts as an operator.
+ * The signed-in person as the pages need them: a name, the highest role, and whether they
+ * may act on rollouts. Roles are read through the hierarchy, so a change manager or an
+ * admin counts as an operator.
  */
 record CurrentUser(String name, Role role, boolean operator) {
 

@@ -25,8 +25,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * The dashboard: the fleet's exposure and the rollouts on one page, and a page per rollout that follows it
- * live. Actions are plain form posts that redirect back, so a reload never repeats one.
+ * The dashboard: the fleet's exposure and the rollouts on one page, and a page per
+ * rollout that follows it live. Actions are plain form posts that redirect back, so a
+ * reload never repeats one.
  */
 @Controller
 class DashboardController {
@@ -85,7 +86,8 @@ class DashboardController {
 
 	@GetMapping("/rollouts/{id}/live")
 	SseEmitter live(@PathVariable long id) {
-		// an unknown rollout gets the not-found page rather than a stream that never says anything
+		// an unknown rollout gets the not-found page rather than a stream that never says
+		// anything
 		this.rollouts.get(id);
 		return this.live.watch(id);
 	}
@@ -99,7 +101,8 @@ class DashboardController {
 			redirect.addFlashAttribute("notice", requested.done());
 		}
 		catch (IllegalTransitionException | ConflictException ex) {
-			// the page was older than the rollout: someone else, or the engine, acted first
+			// the page was older than the rollout: someone else, or the engine, acted
+			// first
 			redirect.addFlashAttribute("problem", "Not done, the rollout has moved on: " + ex.getMessage());
 		}
 		return "redirect:/rollouts/" + id;

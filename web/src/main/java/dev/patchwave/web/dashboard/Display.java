@@ -8,8 +8,9 @@ import java.util.Locale;
 import org.springframework.stereotype.Component;
 
 /**
- * How the pages write times and durations, called from templates as {@code @display}. Times are in UTC:
- * operators of one fleet sit in several time zones and must read the same clock.
+ * How the pages write times and durations, called from templates as {@code @display}.
+ * Times are in UTC: operators of one fleet sit in several time zones and must read the
+ * same clock.
  */
 @Component("display")
 class Display {

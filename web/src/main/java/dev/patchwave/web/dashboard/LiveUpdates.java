@@ -18,9 +18,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEventBuilder;
 
 /**
- * Tells browsers watching a rollout that it changed, over server-sent events. The engine announces every
- * committed change, many a second while a wave runs, and each announcement costs a watcher a page render; so
- * a change only marks its rollout dirty, and one flush every half second tells each watcher at most once.
+ * Tells browsers watching a rollout that it changed, over server-sent events. The engine
+ * announces every committed change, many a second while a wave runs, and each
+ * announcement costs a watcher a page render; so a change only marks its rollout dirty,
+ * and one flush every half second tells each watcher at most once.
  */
 @Component
 class LiveUpdates implements SmartLifecycle {
@@ -31,11 +32,14 @@ class LiveUpdates implements SmartLifecycle {
 
 	private static final Duration FLUSH_INTERVAL = Duration.ofMillis(500);
 
-	// proxies close idle connections, and a browser that went away is only noticed when a write fails
+	// proxies close idle connections, and a browser that went away is only noticed when a
+	// write fails
 	private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
 
-	// a bound, so a stream nobody reads any more is freed at last; EventSource reconnects by itself, and each
-	// reconnect keeps the session alive while the page is open, as the overview's polling does
+	// a bound, so a stream nobody reads any more is freed at last; EventSource reconnects
+	// by itself, and each
+	// reconnect keeps the session alive while the page is open, as the overview's polling
+	// does
 	private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(10);
 
 	private final Map<Long, Set<SseEmitter>> watchers = new ConcurrentHashMap<>();
@@ -47,7 +51,8 @@ class LiveUpdates implements SmartLifecycle {
 	SseEmitter watch(long rolloutId) {
 		SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
 		add(rolloutId, emitter);
-		// the page was rendered before this stream opened and may have missed changes: let it catch up once
+		// the page was rendered before this stream opened and may have missed changes:
+		// let it catch up once
 		send(rolloutId, emitter, changed(rolloutId));
 		return emitter;
 	}
@@ -81,7 +86,10 @@ class LiveUpdates implements SmartLifecycle {
 		this.scheduler = executor;
 	}
 
-	/** Ends every stream first: open streams would otherwise hold up a graceful shutdown of the web server. */
+	/**
+	 * Ends every stream first: open streams would otherwise hold up a graceful shutdown
+	 * of the web server.
+	 */
 	@Override
 	public void stop() {
 		this.scheduler.shutdownNow();
@@ -114,7 +122,8 @@ class LiveUpdates implements SmartLifecycle {
 			emitter.send(event);
 		}
 		catch (IOException | IllegalStateException ex) {
-			// the browser went away or the stream ended: the container completes it, we only stop writing
+			// the browser went away or the stream ended: the container completes it, we
+			// only stop writing
 			log.debug("Dropping a watcher of rollout {}: {}", rolloutId, ex.getMessage());
 			remove(rolloutId, emitter);
 		}
@@ -137,7 +146,8 @@ class LiveUpdates implements SmartLifecycle {
 				task.run();
 			}
 			catch (RuntimeException ex) {
-				// a periodic task that throws is never run again; one bad round must not end live updates
+				// a periodic task that throws is never run again; one bad round must not
+				// end live updates
 				log.warn("Live update round failed", ex);
 			}
 		};

@@ -9,7 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** What an operator can do to a rollout from the dashboard, in the order the buttons appear. */
+/**
+ * What an operator can do to a rollout from the dashboard, in the order the buttons
+ * appear.
+ */
 enum RolloutAction {
 
 	START("Start", "Rollout started"),
@@ -45,8 +48,9 @@ enum RolloutAction {
 	}
 
 	/**
-	 * Asks the state machines rather than repeating their rules. Start and resume both lead to RUNNING, so
-	 * whether the rollout ever ran tells them apart; a scheduled rollout starts by itself at its time.
+	 * Asks the state machines rather than repeating their rules. Start and resume both
+	 * lead to RUNNING, so whether the rollout ever ran tells them apart; a scheduled
+	 * rollout starts by itself at its time.
 	 */
 	private boolean isAvailableFor(RolloutView rollout) {
 		RolloutState state = rollout.state();

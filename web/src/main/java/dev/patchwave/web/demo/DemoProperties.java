@@ -5,8 +5,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Demo mode: seeds a simulated fleet on first start and opens demo logins.
+ *
  * @param enabled whether to run as a demo
- * @param password the demo users' password; a random one is made and printed at start when left empty
+ * @param password the demo users' password; a random one is made and printed at start
+ * when left empty
  * @param fleetSize how many simulated servers to seed
  */
 @ConfigurationProperties("patchwave.demo")

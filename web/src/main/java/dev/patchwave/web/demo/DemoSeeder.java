@@ -23,9 +23,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.stereotype.Component;
 
 /**
- * Seeds the demo on first start: a simulated fleet of Windows servers across three sites, of which about
- * sixty run Apex Central below the fixed build, a simulator to reach them, and a draft rollout for prod.
- * A database that already has targets is left alone, so restarts keep what the demo user did.
+ * Seeds the demo on first start: a simulated fleet of Windows servers across three sites,
+ * of which about sixty run Apex Central below the fixed build, a simulator to reach them,
+ * and a draft rollout for prod. A database that already has targets is left alone, so
+ * restarts keep what the demo user did.
  */
 @Component
 @ConditionalOnBooleanProperty("patchwave.demo.enabled")
@@ -86,10 +87,10 @@ class DemoSeeder implements ApplicationRunner {
 	}
 
 	private void seedDraftRollout() {
-		this.rollouts.create(new RolloutRequest("Apex Central CP 7190 - prod", "apex-central-2019-cp-7190",
-				"app=apex-central,env=prod", AdvanceMode.AUTO, Duration.ofSeconds(30), null,
-				List.of(new WaveRequest("canary", "2", 2, "0"), new WaveRequest("early", "25%", 5, "10%"),
-						new WaveRequest("broad", "100%", 10, "10%"))),
+		this.rollouts.create(new RolloutRequest(
+				"Apex Central CP 7190 - prod", "apex-central-2019-cp-7190", "app=apex-central,env=prod",
+				AdvanceMode.AUTO, Duration.ofSeconds(30), null, List.of(new WaveRequest("canary", "2", 2, "0"),
+						new WaveRequest("early", "25%", 5, "10%"), new WaveRequest("broad", "100%", 10, "10%"))),
 				"manager");
 		log.info("Demo rollout drafted for Apex Central on prod; start it from the dashboard or the API");
 	}
@@ -109,14 +110,17 @@ class DemoSeeder implements ApplicationRunner {
 			Map<String, String> labels = new LinkedHashMap<>();
 			labels.put("site", site);
 			labels.put("env", prod ? "prod" : "staging");
-			labels.put("tier", apex || random.nextInt(10) == 0 ? "critical" : random.nextInt(3) == 0 ? "low" : "standard");
+			labels.put("tier",
+					apex || random.nextInt(10) == 0 ? "critical" : random.nextInt(3) == 0 ? "low" : "standard");
 			labels.put("os", random.nextInt(5) < 3 ? "windows-2019" : "windows-2022");
 			labels.put("role", role);
 			String installed = null;
 			if (apex) {
 				labels.put("app", "apex-central");
-				// a few are patched already, and two staging servers always fail, to show skips and a halt
-				installed = i % 16 == 15 ? "14.0.7190" : VULNERABLE_BUILDS.get(random.nextInt(VULNERABLE_BUILDS.size()));
+				// a few are patched already, and two staging servers always fail, to show
+				// skips and a halt
+				installed = i % 16 == 15 ? "14.0.7190"
+						: VULNERABLE_BUILDS.get(random.nextInt(VULNERABLE_BUILDS.size()));
 				if (!prod && failing < 2) {
 					labels.put("simulate", "fail");
 					failing++;

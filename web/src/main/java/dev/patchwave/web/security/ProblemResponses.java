@@ -14,7 +14,10 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Answers API clients that are not signed in, or not allowed, with RFC 9457 problem details. */
+/**
+ * Answers API clients that are not signed in, or not allowed, with RFC 9457 problem
+ * details.
+ */
 @Component
 class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
@@ -34,8 +37,8 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 	@Override
 	public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException ex)
 			throws IOException {
-		write(request, response, HttpStatus.FORBIDDEN, "Your role does not allow %s %s."
-			.formatted(request.getMethod(), request.getRequestURI()));
+		write(request, response, HttpStatus.FORBIDDEN,
+				"Your role does not allow %s %s.".formatted(request.getMethod(), request.getRequestURI()));
 	}
 
 	private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)

@@ -13,9 +13,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 
 /**
- * Two doors. The API takes HTTP Basic on every request and keeps no session, so no cookie can act for a
- * client and CSRF tokens are not needed there. The dashboard signs people in with a form, keeps a session,
- * and requires a CSRF token on every form it posts.
+ * Two doors. The API takes HTTP Basic on every request and keeps no session, so no cookie
+ * can act for a client and CSRF tokens are not needed there. The dashboard signs people
+ * in with a form, keeps a session, and requires a CSRF token on every form it posts.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -53,7 +53,8 @@ class SecurityConfiguration {
 			.httpBasic(basic -> basic.authenticationEntryPoint(problems))
 			.exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+			.securityContext(
+					context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
 			.csrf(csrf -> csrf.disable())
 			.build();
 	}
@@ -62,12 +63,13 @@ class SecurityConfiguration {
 	@Order(2)
 	SecurityFilterChain dashboard(HttpSecurity http) throws Exception {
 		return http
-			.authorizeHttpRequests(requests -> requests.requestMatchers("/webjars/**", "/css/**", "/js/**", "/login", "/error")
-				.permitAll()
-				.requestMatchers(HttpMethod.POST, "/rollouts/*/actions/*")
-				.hasRole(Role.OPERATOR.name())
-				.anyRequest()
-				.hasRole(Role.VIEWER.name()))
+			.authorizeHttpRequests(
+					requests -> requests.requestMatchers("/webjars/**", "/css/**", "/js/**", "/login", "/error")
+						.permitAll()
+						.requestMatchers(HttpMethod.POST, "/rollouts/*/actions/*")
+						.hasRole(Role.OPERATOR.name())
+						.anyRequest()
+						.hasRole(Role.VIEWER.name()))
 			.formLogin(Customizer.withDefaults())
 			.logout(Customizer.withDefaults())
 			.build();

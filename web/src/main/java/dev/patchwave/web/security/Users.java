@@ -50,7 +50,8 @@ class Users {
 		return new InMemoryUserDetailsManager(users);
 	}
 
-	// The demo password goes to the console only, once, so whoever started the demo can sign in.
+	// The demo password goes to the console only, once, so whoever started the demo can
+	// sign in.
 	private static void printDemoLogins(String password) {
 		System.out.printf("%n  Patchwave demo logins: admin, manager, operator, viewer%n  Password for all: %s%n%n",
 				password);

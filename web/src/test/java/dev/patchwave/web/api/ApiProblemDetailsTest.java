@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** Bad input answers RFC 9457 problem details naming the field and the reason, and creates nothing. */
+/**
+ * Bad input answers RFC 9457 problem details naming the field and the reason, and creates
+ * nothing.
+ */
 @PatchwaveWebTest
 class ApiProblemDetailsTest {
 
@@ -31,8 +34,9 @@ class ApiProblemDetailsTest {
 	void registerFleet() {
 		this.manager = new ApiClient(this.port, "manager");
 		ApiClient admin = new ApiClient(this.port, "admin");
-		assertThat(admin.post("/api/v1/connectors", ApiClient.json(Map.of("name", "sim-" + this.run, "type",
-				"simulator", "settings", Map.of("installLatency", "PT0.1S"))))
+		assertThat(admin
+			.post("/api/v1/connectors", ApiClient.json(Map.of("name", "sim-" + this.run, "type", "simulator",
+					"settings", Map.of("installLatency", "PT0.1S"))))
 			.status()).isEqualTo(201);
 		assertThat(this.manager.post("/api/v1/targets", ApiClient.json(List.of(target("a"), target("b")))).status())
 			.isEqualTo(200);
@@ -51,7 +55,8 @@ class ApiProblemDetailsTest {
 		Response response = createRollout(rollout(Map.of("wavez", List.of())));
 
 		assertProblem(response, 400);
-		assertThat(errors(response)).containsExactly(Map.entry("wavez", response.json().at("/errors/0/reason").asString()));
+		assertThat(errors(response))
+			.containsExactly(Map.entry("wavez", response.json().at("/errors/0/reason").asString()));
 		assertThat(response.json().at("/errors/0/reason").asString()).startsWith("unknown field");
 	}
 
@@ -103,9 +108,9 @@ class ApiProblemDetailsTest {
 
 	@Test
 	void aBatchWithOneBadTargetCreatesNoneOfThem() {
-		Response response = this.manager.post("/api/v1/targets", ApiClient.json(List.of(target("c"),
-				Map.of("name", this.run + "-d", "address", "10.0.0.9", "labels", Map.of("run", this.run), "connector",
-						"no-such-connector", "installedVersion", "14.0.x"))));
+		Response response = this.manager.post("/api/v1/targets",
+				ApiClient.json(List.of(target("c"), Map.of("name", this.run + "-d", "address", "10.0.0.9", "labels",
+						Map.of("run", this.run), "connector", "no-such-connector", "installedVersion", "14.0.x"))));
 
 		assertProblem(response, 422);
 		assertThat(errors(response)).containsOnlyKeys("[1].connector", "[1].installedVersion");
@@ -144,9 +149,9 @@ class ApiProblemDetailsTest {
 	}
 
 	private String rollout(Map<String, Object> overrides) {
-		Map<String, Object> request = new java.util.LinkedHashMap<>(Map.of("name", "api " + this.run, "patchId",
-				"apex-central-2019-cp-7190", "selector", "run=" + this.run, "waves",
-				List.of(Map.of("name", "all", "size", "100%", "maxConcurrency", 2))));
+		Map<String, Object> request = new java.util.LinkedHashMap<>(
+				Map.of("name", "api " + this.run, "patchId", "apex-central-2019-cp-7190", "selector", "run=" + this.run,
+						"waves", List.of(Map.of("name", "all", "size", "100%", "maxConcurrency", 2))));
 		request.putAll(overrides);
 		return ApiClient.json(request);
 	}
@@ -158,8 +163,9 @@ class ApiProblemDetailsTest {
 
 	private static Map<String, String> errors(Response response) {
 		Map<String, String> errors = new java.util.LinkedHashMap<>();
-		response.json().get("errors").forEach(error -> errors.put(error.get("field").asString(),
-				error.get("reason").asString()));
+		response.json()
+			.get("errors")
+			.forEach(error -> errors.put(error.get("field").asString(), error.get("reason").asString()));
 		return errors;
 	}
 

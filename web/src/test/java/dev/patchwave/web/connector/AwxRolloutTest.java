@@ -20,8 +20,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A rollout through the AWX connector against an AWX that keeps state: batches become jobs, AWX goes down
- * in the middle of a wave and comes back, and the token never shows in a response or a log line.
+ * A rollout through the AWX connector against an AWX that keeps state: batches become
+ * jobs, AWX goes down in the middle of a wave and comes back, and the token never shows
+ * in a response or a log line.
  */
 @PatchwaveWebTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -58,10 +59,11 @@ class AwxRolloutTest {
 						Map.of("run", run), "connector", connector, "installedVersion", "14.0.6850"));
 			}
 			record(admin.post("/api/v1/targets", ApiClient.json(targets)));
-			long id = record(admin.post("/api/v1/rollouts", ApiClient.json(Map.of("name", "awx " + run, "patchId",
-					"apex-central-2019-cp-7190", "selector", "run=" + run, "waves",
-					List.of(Map.of("name", "canary", "size", "5", "maxConcurrency", 5),
-							Map.of("name", "rest", "size", "100%", "maxConcurrency", 10))))))
+			long id = record(admin.post("/api/v1/rollouts",
+					ApiClient.json(Map.of("name", "awx " + run, "patchId", "apex-central-2019-cp-7190", "selector",
+							"run=" + run, "waves",
+							List.of(Map.of("name", "canary", "size", "5", "maxConcurrency", 5),
+									Map.of("name", "rest", "size", "100%", "maxConcurrency", 10))))))
 				.json()
 				.get("id")
 				.asLong();

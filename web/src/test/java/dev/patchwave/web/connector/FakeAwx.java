@@ -18,9 +18,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A small AWX that keeps state, speaking the REST API v2 the way AWX documents it: job templates launch
- * jobs for a host limit, jobs finish after a couple of polls, host summaries say how each host fared. It
- * can go down (every call answers 503) and come back, and it records the bearer tokens it was sent.
+ * A small AWX that keeps state, speaking the REST API v2 the way AWX documents it: job
+ * templates launch jobs for a host limit, jobs finish after a couple of polls, host
+ * summaries say how each host fared. It can go down (every call answers 503) and come
+ * back, and it records the bearer tokens it was sent.
  */
 final class FakeAwx implements AutoCloseable {
 
@@ -122,12 +123,13 @@ final class FakeAwx implements AutoCloseable {
 		}
 		else if (path.equals("/api/v2/jobs/")) {
 			String needle = query.getOrDefault("extra_vars__icontains", "");
-			respond(exchange, 200, page(this.jobs.values()
-				.stream()
-				.filter(job -> !needle.isEmpty() && job.extraVars().contains(needle))
-				.sorted((a, b) -> Integer.compare(b.id(), a.id()))
-				.map(this::jobBody)
-				.toList()));
+			respond(exchange, 200,
+					page(this.jobs.values()
+						.stream()
+						.filter(job -> !needle.isEmpty() && job.extraVars().contains(needle))
+						.sorted((a, b) -> Integer.compare(b.id(), a.id()))
+						.map(this::jobBody)
+						.toList()));
 		}
 		else if (path.matches("/api/v2/jobs/\\d+/")) {
 			Job job = this.jobs.get(Integer.parseInt(path.split("/")[4]));
@@ -151,7 +153,10 @@ final class FakeAwx implements AutoCloseable {
 		respond(exchange, 201, Map.of("job", id, "id", id, "status", "pending"));
 	}
 
-	/** A job runs for two polls, then is successful (or failed when a failing host was in it). */
+	/**
+	 * A job runs for two polls, then is successful (or failed when a failing host was in
+	 * it).
+	 */
 	private Map<String, Object> polled(Job job) {
 		int polls = job.polls().incrementAndGet();
 		Map<String, Object> body = new LinkedHashMap<>(jobBody(job));
@@ -163,8 +168,9 @@ final class FakeAwx implements AutoCloseable {
 
 	private Map<String, Object> jobBody(Job job) {
 		boolean failed = job.hosts().stream().anyMatch(this.failingHosts::contains);
-		return Map.of("id", job.id(), "type", "job", "job_template", JOB_TEMPLATE, "limit", String.join(",", job.hosts()),
-				"extra_vars", job.extraVars(), "status", failed ? "failed" : "successful", "failed", failed);
+		return Map.of("id", job.id(), "type", "job", "job_template", JOB_TEMPLATE, "limit",
+				String.join(",", job.hosts()), "extra_vars", job.extraVars(), "status",
+				failed ? "failed" : "successful", "failed", failed);
 	}
 
 	private Map<String, Object> summary(String host) {

@@ -22,9 +22,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A rollout over hosts behind a real OpenSSH server on loopback, through the API: installs and verifies
- * wave by wave, halts on a host whose installer fails, and rolls every installed host back. The private
- * key never shows in a response or a log line.
+ * A rollout over hosts behind a real OpenSSH server on loopback, through the API:
+ * installs and verifies wave by wave, halts on a host whose installer fails, and rolls
+ * every installed host back. The private key never shows in a response or a log line.
  */
 @PatchwaveWebTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -68,9 +68,10 @@ class SshRolloutTest {
 					"14.0.6850"));
 		}
 		record(admin.post("/api/v1/targets", ApiClient.json(targets)));
-		long id = record(admin.post("/api/v1/rollouts", ApiClient.json(Map.of("name", "ssh " + run, "patchId", PATCH,
-				"selector", "run=" + run, "waves", List.of(Map.of("name", "first", "size", "2", "maxConcurrency", 2),
-						Map.of("name", "second", "size", "100%", "maxConcurrency", 1))))))
+		long id = record(admin.post("/api/v1/rollouts",
+				ApiClient.json(Map.of("name", "ssh " + run, "patchId", PATCH, "selector", "run=" + run, "waves",
+						List.of(Map.of("name", "first", "size", "2", "maxConcurrency", 2),
+								Map.of("name", "second", "size", "100%", "maxConcurrency", 1))))))
 			.json()
 			.get("id")
 			.asLong();

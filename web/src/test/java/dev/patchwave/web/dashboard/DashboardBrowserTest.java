@@ -34,8 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The dashboard in a real Chromium, signed in through the login form: an operator starts a rollout with the
- * page's own button and watches the page follow it over server-sent events, without a reload.
+ * The dashboard in a real Chromium, signed in through the login form: an operator starts
+ * a rollout with the page's own button and watches the page follow it over server-sent
+ * events, without a reload.
  */
 @PatchwaveWebTest
 class DashboardBrowserTest {
@@ -78,7 +79,8 @@ class DashboardBrowserTest {
 				.setHeadless(true)
 				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 						"--disable-background-networking", "--disable-component-update", "--disable-sync")));
-		// rollouts run on real timers; 30 s leaves a slow machine room without hiding a page that never updates
+		// rollouts run on real timers; 30 s leaves a slow machine room without hiding a
+		// page that never updates
 		PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
 	}
 
@@ -153,7 +155,8 @@ class DashboardBrowserTest {
 	void anActionThePageOfferedButTheRolloutNoLongerAllowsIsRefusedWithAMessage() {
 		long id = rolloutInOneWave();
 		signIn("operator");
-		// without its live stream the page keeps showing the rollout as it was when it loaded
+		// without its live stream the page keeps showing the rollout as it was when it
+		// loaded
 		this.page.route("**/rollouts/%d/live".formatted(id), route -> route.abort());
 		this.page.navigate(url("/rollouts/" + id));
 		assertThat(this.page.getByTestId("action-start")).isVisible();
@@ -172,7 +175,8 @@ class DashboardBrowserTest {
 	void anActionFromAPageWhoseSessionEndedLeadsToTheSignInPageAndDoesNothing() {
 		long id = rolloutInOneWave();
 		signIn("operator");
-		// no live stream, so nothing but the click itself talks to the server after the session is gone
+		// no live stream, so nothing but the click itself talks to the server after the
+		// session is gone
 		this.page.route("**/rollouts/%d/live".formatted(id), route -> route.abort());
 		this.page.navigate(url("/rollouts/" + id));
 		assertThat(this.page.getByTestId("action-start")).isVisible();
@@ -238,8 +242,9 @@ class DashboardBrowserTest {
 	}
 
 	/**
-	 * Twelve targets: canary 2 one at a time, then 4 two at a time tolerating no failure, then the other 6.
-	 * Targets are placed in name order, so the given (1-based) numbers land in the waves predictably.
+	 * Twelve targets: canary 2 one at a time, then 4 two at a time tolerating no failure,
+	 * then the other 6. Targets are placed in name order, so the given (1-based) numbers
+	 * land in the waves predictably.
 	 */
 	private long rolloutInThreeWaves(Set<Integer> failing) {
 		registerFleet(12, failing);
@@ -252,9 +257,8 @@ class DashboardBrowserTest {
 	}
 
 	private void registerFleet(int size, Set<Integer> failing) {
-		ApiClient.Response connector = new ApiClient(this.port, "admin").post("/api/v1/connectors",
-				ApiClient.json(Map.of("name", "sim-" + this.run, "type", "simulator", "settings",
-						Map.of("installLatency", "PT0.3S"))));
+		ApiClient.Response connector = new ApiClient(this.port, "admin").post("/api/v1/connectors", ApiClient.json(Map
+			.of("name", "sim-" + this.run, "type", "simulator", "settings", Map.of("installLatency", "PT0.3S"))));
 		assertThat(connector.status()).as(connector.body()).isEqualTo(201);
 		List<Map<String, Object>> targets = new ArrayList<>();
 		for (int number = 1; number <= size; number++) {

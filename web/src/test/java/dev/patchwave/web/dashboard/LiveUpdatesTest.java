@@ -19,9 +19,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * How rollout changes reach the browsers watching them: a burst of engine events becomes a few
- * {@code changed} events, only for that rollout, and a watcher whose connection broke is dropped.
- * Rollout ids here are negative, so no real rollout's events interfere.
+ * How rollout changes reach the browsers watching them: a burst of engine events becomes
+ * a few {@code changed} events, only for that rollout, and a watcher whose connection
+ * broke is dropped. Rollout ids here are negative, so no real rollout's events interfere.
  */
 @PatchwaveWebTest
 class LiveUpdatesTest {
@@ -99,7 +99,10 @@ class LiveUpdatesTest {
 		}
 	}
 
-	/** Keeps the {@code changed} events that would have been written to the browser; heartbeats are not. */
+	/**
+	 * Keeps the {@code changed} events that would have been written to the browser;
+	 * heartbeats are not.
+	 */
 	static class RecordingEmitter extends SseEmitter {
 
 		final List<String> changed = new CopyOnWriteArrayList<>();

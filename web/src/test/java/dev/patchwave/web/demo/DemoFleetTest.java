@@ -17,7 +17,9 @@ class DemoFleetTest {
 	@Test
 	void aboutSixtyServersRunApexCentralBelowTheFixedBuild() {
 		List<TargetSpec> apex = select(target -> "apex-central".equals(target.labels().get("app")));
-		long vulnerable = apex.stream().filter(target -> !Version.parse(target.installedVersion()).isAtLeast(FIXED)).count();
+		long vulnerable = apex.stream()
+			.filter(target -> !Version.parse(target.installedVersion()).isAtLeast(FIXED))
+			.count();
 
 		assertThat(vulnerable).isBetween(55L, 65L);
 		assertThat(apex).hasSizeGreaterThan((int) vulnerable);
@@ -25,16 +27,18 @@ class DemoFleetTest {
 
 	@Test
 	void spreadsAcrossThreeSitesBothEnvironmentsAndTiers() {
-		assertThat(this.fleet).hasSize(1000).extracting(target -> target.labels().get("site")).containsOnly("fra1", "ams1", "iad1");
+		assertThat(this.fleet).hasSize(1000)
+			.extracting(target -> target.labels().get("site"))
+			.containsOnly("fra1", "ams1", "iad1");
 		assertThat(this.fleet).extracting(target -> target.labels().get("env")).contains("prod", "staging");
-		assertThat(this.fleet).extracting(target -> target.labels().get("tier")).contains("critical", "standard", "low");
+		assertThat(this.fleet).extracting(target -> target.labels().get("tier"))
+			.contains("critical", "standard", "low");
 		assertThat(this.fleet).extracting(TargetSpec::name).doesNotHaveDuplicates();
 	}
 
 	@Test
 	void exactlyTwoStagingServersAlwaysFail() {
-		assertThat(select(target -> "fail".equals(target.labels().get("simulate"))))
-			.hasSize(2)
+		assertThat(select(target -> "fail".equals(target.labels().get("simulate")))).hasSize(2)
 			.allSatisfy(target -> assertThat(target.labels()).containsEntry("env", "staging"));
 	}
 

@@ -17,7 +17,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** A deployment system that goes down mid-wave makes the rollout wait, counts no failure, and recovers by itself. */
+/**
+ * A deployment system that goes down mid-wave makes the rollout wait, counts no failure,
+ * and recovers by itself.
+ */
 @PatchwaveWebTest
 class ConnectorOutageTest {
 
@@ -33,17 +36,20 @@ class ConnectorOutageTest {
 		String connector = "sim-outage-" + run;
 		ApiClient admin = new ApiClient(this.port, "admin");
 		ApiClient operator = new ApiClient(this.port, "operator");
-		assertThat(admin.post("/api/v1/connectors", ApiClient.json(Map.of("name", connector, "type", "simulator",
-				"settings", Map.of("installLatency", "PT0.1S")))).status()).isEqualTo(201);
+		assertThat(admin
+			.post("/api/v1/connectors", ApiClient
+				.json(Map.of("name", connector, "type", "simulator", "settings", Map.of("installLatency", "PT0.1S"))))
+			.status()).isEqualTo(201);
 		List<Map<String, Object>> targets = new ArrayList<>();
 		for (int i = 0; i < 40; i++) {
 			targets.add(Map.of("name", "%s-host-%02d".formatted(run, i), "address", "10.30.0." + (i + 1), "labels",
 					Map.of("run", run), "connector", connector, "installedVersion", "14.0.6850"));
 		}
 		admin.post("/api/v1/targets", ApiClient.json(targets));
-		long id = admin.post("/api/v1/rollouts", ApiClient.json(Map.of("name", "outage " + run, "patchId",
-				"apex-central-2019-cp-7190", "selector", "run=" + run, "waves",
-				List.of(Map.of("name", "all", "size", "100%", "maxConcurrency", 4, "failureThreshold", "0")))))
+		long id = admin
+			.post("/api/v1/rollouts", ApiClient.json(Map.of("name", "outage " + run, "patchId",
+					"apex-central-2019-cp-7190", "selector", "run=" + run, "waves",
+					List.of(Map.of("name", "all", "size", "100%", "maxConcurrency", 4, "failureThreshold", "0")))))
 			.json()
 			.get("id")
 			.asLong();
@@ -54,7 +60,8 @@ class ConnectorOutageTest {
 		simulator.startOutage();
 
 		JsonNode waiting = await().atMost(Duration.ofSeconds(30))
-			.until(() -> operator.get("/api/v1/rollouts/" + id).json(), rollout -> rollout.get("waitingFor").size() == 1);
+			.until(() -> operator.get("/api/v1/rollouts/" + id).json(),
+					rollout -> rollout.get("waitingFor").size() == 1);
 		assertThat(waiting.get("state").asString()).isEqualTo("RUNNING");
 		assertThat(waiting.at("/waitingFor/0/connector").asString()).isEqualTo(connector);
 		assertThat(waiting.at("/waitingFor/0/status").asString()).isEqualTo("DOWN");

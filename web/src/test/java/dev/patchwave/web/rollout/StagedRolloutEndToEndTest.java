@@ -25,9 +25,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * 200 simulated targets in three waves, driven only through the API, as a change manager and an operator
- * would. Each wave's targets sit behind a simulator of their own, so each simulator's peak of concurrent
- * installs is that wave's real concurrency.
+ * 200 simulated targets in three waves, driven only through the API, as a change manager
+ * and an operator would. Each wave's targets sit behind a simulator of their own, so each
+ * simulator's peak of concurrent installs is that wave's real concurrency.
  */
 @PatchwaveWebTest
 class StagedRolloutEndToEndTest {
@@ -109,19 +109,20 @@ class StagedRolloutEndToEndTest {
 			assertThat(d.get("exitCode").asInt()).isEqualTo(1603);
 			assertThat(d.get("cause").asString()).isEqualTo("FATAL_TARGET_ERROR");
 		});
-		List<String> events = items(this.operator.get("/api/v1/rollouts/%d/events?limit=1000".formatted(id)))
-			.stream()
+		List<String> events = items(this.operator.get("/api/v1/rollouts/%d/events?limit=1000".formatted(id))).stream()
 			.map(event -> event.get("type").asString())
 			.toList();
 		assertThat(events).contains("HALTED").doesNotContain("SUCCEEDED");
 	}
 
-	/** Targets named in wave order; each wave's targets behind a simulator of their own. */
+	/**
+	 * Targets named in wave order; each wave's targets behind a simulator of their own.
+	 */
 	private void registerFleet(String tag, IntPredicate failing) {
 		for (int wave = 0; wave < WAVES.size(); wave++) {
-			Response created = this.admin.post("/api/v1/connectors", ApiClient.json(Map.of("name",
-					connector(tag, wave), "type", "simulator", "settings",
-					Map.of("installLatency", "PT0.04S", "latencyJitter", "PT0.04S", "rebootRate", 0.2))));
+			Response created = this.admin.post("/api/v1/connectors",
+					ApiClient.json(Map.of("name", connector(tag, wave), "type", "simulator", "settings",
+							Map.of("installLatency", "PT0.04S", "latencyJitter", "PT0.04S", "rebootRate", 0.2))));
 			assertThat(created.status()).as(created.body()).isEqualTo(201);
 		}
 		List<Map<String, Object>> targets = new ArrayList<>();
@@ -130,8 +131,8 @@ class StagedRolloutEndToEndTest {
 			if (failing.test(i)) {
 				labels.put("simulate", "fail");
 			}
-			targets.add(Map.of("name", name(tag, i), "address", "10.20.%d.%d".formatted(i / 250, i % 250 + 1),
-					"labels", labels, "connector", connector(tag, waveOf(i)), "installedVersion", "14.0.6850"));
+			targets.add(Map.of("name", name(tag, i), "address", "10.20.%d.%d".formatted(i / 250, i % 250 + 1), "labels",
+					labels, "connector", connector(tag, waveOf(i)), "installedVersion", "14.0.6850"));
 		}
 		Response registered = this.manager.post("/api/v1/targets", ApiClient.json(targets));
 		assertThat(registered.status()).as(registered.body()).isEqualTo(200);
@@ -177,7 +178,10 @@ class StagedRolloutEndToEndTest {
 		return StreamSupport.stream(items.spliterator(), false).toList();
 	}
 
-	/** No target of a wave was dispatched before every target of the wave before had its result. */
+	/**
+	 * No target of a wave was dispatched before every target of the wave before had its
+	 * result.
+	 */
 	private static void assertWavesRanInOrder(List<JsonNode> deployments) {
 		for (int wave = 1; wave < WAVES.size(); wave++) {
 			int previous = wave - 1;
