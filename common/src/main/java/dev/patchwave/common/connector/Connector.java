@@ -4,7 +4,6 @@ import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.Target;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -40,11 +39,13 @@ public interface Connector extends AutoCloseable {
 	}
 
 	/**
-	 * What became of the install submitted under this key: the outcome once known
-	 * (waiting while it runs), or empty when this connector never saw the key, in which
-	 * case resending it is safe.
+	 * What became of the install submitted under the request's key, without waiting for
+	 * it: running, finished with its outcome, or never seen (resending it is then safe).
+	 * The answer comes from the deployment system, so a node that restarted or took over
+	 * another's rollout learns the truth. A connector that cannot tell completes
+	 * exceptionally; the caller asks again later.
 	 */
-	CompletionStage<Optional<InstallResult>> status(String idempotencyKey);
+	CompletionStage<CallStatus> status(InstallRequest request);
 
 	/** Reads the version of the patched product that the target runs now. */
 	CompletionStage<Version> installedVersion(Target target, Patch patch);

@@ -1,5 +1,6 @@
 package dev.patchwave.connectors.awx;
 
+import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorCapabilities;
 import dev.patchwave.common.connector.ConnectorCheck;
@@ -152,17 +153,16 @@ final class AwxConnector implements Connector {
 	}
 
 	@Override
-	public CompletionStage<Optional<InstallResult>> status(String idempotencyKey) {
+	public CompletionStage<CallStatus> status(InstallRequest request) {
+		String idempotencyKey = request.idempotencyKey();
 		CompletableFuture<InstallResult> known = this.outcomes.get(idempotencyKey);
 		if (known != null) {
-			return known.thenApply(Optional::of);
+			return CompletableFuture.completedStage(CallStatus.of(known));
 		}
 		return async(() -> this.launcher.jobFor(this.api.template(this.settings.installJobTemplate()), idempotencyKey))
-			.thenCompose(job -> job.isEmpty() ? CompletableFuture.completedStage(Optional.<InstallResult>empty())
+			.thenCompose(job -> job.isEmpty() ? CompletableFuture.completedStage(CallStatus.neverSeen())
 					: this.follower.follow(job.get())
-						.thenApply(finished -> Optional.of(resultFor(finished, idempotencyKey))))
-			.exceptionally(ex -> Optional.of(InstallResult.infrastructureError(
-					"could not ask AWX about key %s: %s".formatted(idempotencyKey, JobLauncher.message(ex)))));
+						.thenApply(finished -> CallStatus.finished(resultFor(finished, idempotencyKey))));
 	}
 
 	private static InstallResult resultFor(FinishedJob finished, String key) {

@@ -1,5 +1,6 @@
 package dev.patchwave.connectors.simulator;
 
+import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorCapabilities;
 import dev.patchwave.common.connector.ConnectorCheck;
@@ -96,9 +97,9 @@ public final class SimulatorConnector implements Connector {
 	}
 
 	@Override
-	public CompletionStage<Optional<InstallResult>> status(String idempotencyKey) {
-		CompletionStage<InstallResult> outcome = this.outcomes.get(idempotencyKey);
-		return outcome == null ? CompletableFuture.completedStage(Optional.empty()) : outcome.thenApply(Optional::of);
+	public CompletionStage<CallStatus> status(InstallRequest request) {
+		CompletionStage<InstallResult> outcome = this.outcomes.get(request.idempotencyKey());
+		return CompletableFuture.completedStage(CallStatus.of(outcome));
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.patchwave.connectors.ssh;
 
+import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorCapabilities;
 import dev.patchwave.common.connector.ConnectorCheck;
@@ -105,9 +106,8 @@ public final class SshConnector implements Connector {
 	}
 
 	@Override
-	public CompletionStage<Optional<InstallResult>> status(String idempotencyKey) {
-		CompletableFuture<InstallResult> outcome = this.installs.get(idempotencyKey);
-		return (outcome != null) ? outcome.thenApply(Optional::of) : CompletableFuture.completedStage(Optional.empty());
+	public CompletionStage<CallStatus> status(InstallRequest request) {
+		return CompletableFuture.completedStage(CallStatus.of(this.installs.get(request.idempotencyKey())));
 	}
 
 	@Override

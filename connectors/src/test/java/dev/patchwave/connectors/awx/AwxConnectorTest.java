@@ -30,6 +30,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorCheck;
 import dev.patchwave.common.connector.ConnectorHealth;
@@ -397,14 +398,14 @@ class AwxConnectorTest {
 		this.awx.summaries(42, Summary.ok("web-01"));
 		Connector connector = connector();
 
-		Optional<InstallResult> known = connector.status("key-web-01").toCompletableFuture().join();
-		Optional<InstallResult> unknown = connector.status("key-web-99").toCompletableFuture().join();
+		CallStatus known = connector.status(request("web-01")).toCompletableFuture().join();
+		CallStatus unknown = connector.status(request("web-99")).toCompletableFuture().join();
 
-		assertThat(known).hasValueSatisfying(result -> {
-			assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED);
-			assertThat(result.installedVersion()).isEqualTo(Version.parse("14.0.7190"));
+		assertThat(known).isInstanceOfSatisfying(CallStatus.Finished.class, finished -> {
+			assertThat(finished.result().cause()).isEqualTo(ResultCause.SUCCEEDED);
+			assertThat(finished.result().installedVersion()).isEqualTo(Version.parse("14.0.7190"));
 		});
-		assertThat(unknown).isEmpty();
+		assertThat(unknown).isEqualTo(CallStatus.neverSeen());
 	}
 
 	@Test

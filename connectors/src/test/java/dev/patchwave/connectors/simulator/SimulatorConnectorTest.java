@@ -2,6 +2,7 @@ package dev.patchwave.connectors.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.ConnectorConfig;
 import dev.patchwave.common.connector.InstallRequest;
 import dev.patchwave.common.connector.InstallResult;
@@ -172,8 +173,11 @@ class SimulatorConnectorTest {
 		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.05S"));
 		InstallResult installed = await(connector.install(request("k1", target("web-01"))));
 
-		assertThat(connector.status("k1").toCompletableFuture().get(10, TimeUnit.SECONDS)).contains(installed);
-		assertThat(connector.status("never-sent").toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
+		assertThat(connector.status(request("k1", target("web-01"))).toCompletableFuture().get(10, TimeUnit.SECONDS))
+			.isEqualTo(CallStatus.finished(installed));
+		assertThat(connector.status(request("never-sent", target("web-01")))
+			.toCompletableFuture()
+			.get(10, TimeUnit.SECONDS)).isEqualTo(CallStatus.neverSeen());
 	}
 
 	@Test

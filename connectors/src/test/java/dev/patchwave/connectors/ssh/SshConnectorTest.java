@@ -2,6 +2,7 @@ package dev.patchwave.connectors.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.ConnectorCheck;
 import dev.patchwave.common.connector.ConnectorConfig;
 import dev.patchwave.common.connector.ConnectorHealth;
@@ -115,7 +116,7 @@ class SshConnectorTest {
 		InstallResult result = await(stage);
 		assertThat(result.cause()).isEqualTo(ResultCause.INFRASTRUCTURE_ERROR);
 		assertThat(result.message()).startsWith("the ssh connector closed while the command ran");
-		assertThat(await(connector.status(request.idempotencyKey()))).isEmpty();
+		assertThat(await(connector.status(request))).isEqualTo(CallStatus.neverSeen());
 	}
 
 	@Test
@@ -164,7 +165,8 @@ class SshConnectorTest {
 
 		assertThat(result.cause()).isEqualTo(ResultCause.INFRASTRUCTURE_ERROR);
 		assertThat(result.message()).contains("authentication rejected");
-		assertThat(await(connector.status(key))).isEmpty();
+		assertThat(await(connector.status(new InstallRequest(key, target("web-9", 0, "ok"), PATCH))))
+			.isEqualTo(CallStatus.neverSeen());
 		assertThat(connector.health().status()).isNotEqualTo(ConnectorHealth.Status.UP);
 		assertThat(hosts.runs("web-9")).isZero();
 	}
@@ -179,8 +181,9 @@ class SshConnectorTest {
 		CompletionStage<InstallResult> repeated = first.install(request);
 
 		assertThat(await(repeated)).isEqualTo(await(original));
-		assertThat(await(first.status(request.idempotencyKey()))).contains(await(original));
-		assertThat(await(first.status(hosts.key("never-sent")))).isEmpty();
+		assertThat(await(first.status(request))).isEqualTo(CallStatus.finished(await(original)));
+		assertThat(await(first.status(new InstallRequest(hosts.key("never-sent"), target, PATCH))))
+			.isEqualTo(CallStatus.neverSeen());
 		InstallResult afterRestart = await(connector().install(request));
 		assertThat(afterRestart.cause()).isEqualTo(ResultCause.SUCCEEDED);
 		assertThat(afterRestart.message()).contains("ran before under this key, exit code 0");

@@ -1,5 +1,6 @@
 package dev.patchwave.orchestrator.engine;
 
+import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorCapabilities;
 import dev.patchwave.common.connector.ConnectorHealth;
@@ -36,7 +37,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
@@ -892,9 +892,9 @@ public class RolloutEngine {
 	 * resends it under the same key only when the connector never saw that key.
 	 */
 	private void recoverOrphan(Call call, Patch patch) {
-		CompletionStage<Optional<InstallResult>> known;
+		CompletionStage<CallStatus> known;
 		try {
-			known = this.connectors.connector(call.target().connector()).status(call.key());
+			known = this.connectors.connector(call.target().connector()).status(request(call, patch));
 		}
 		catch (RuntimeException ex) {
 			known = CompletableFuture.failedFuture(ex);
@@ -910,12 +910,12 @@ public class RolloutEngine {
 				log.info("Could not ask the connector about {} ({}); asking again at the next reconcile",
 						call.target().name(), rootMessage(error));
 			}
-			else if (outcome.isPresent()) {
+			else if (outcome instanceof CallStatus.Finished finished) {
 				log.info("Recovered the result of {} under key {} from its connector", call.target().name(),
 						call.key());
-				track(call, CompletableFuture.completedStage(outcome.get()));
+				track(call, CompletableFuture.completedStage(finished.result()));
 			}
-			else if (INSTALLING.contains(rollout(call.rolloutId()).state())) {
+			else if (outcome == CallStatus.running() || INSTALLING.contains(rollout(call.rolloutId()).state())) {
 				log.info("Resending {} under its key {}: no result was recorded", call.target().name(), call.key());
 				send(call, patch);
 			}

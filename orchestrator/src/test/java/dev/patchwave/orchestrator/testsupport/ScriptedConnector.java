@@ -1,5 +1,6 @@
 package dev.patchwave.orchestrator.testsupport;
 
+import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorCapabilities;
 import dev.patchwave.common.connector.ConnectorCheck;
@@ -59,9 +60,8 @@ public class ScriptedConnector implements Connector {
 	}
 
 	@Override
-	public CompletionStage<Optional<InstallResult>> status(String idempotencyKey) {
-		CompletableFuture<InstallResult> outcome = this.byKey.get(idempotencyKey);
-		return outcome == null ? CompletableFuture.completedStage(Optional.empty()) : outcome.thenApply(Optional::of);
+	public CompletionStage<CallStatus> status(InstallRequest request) {
+		return CompletableFuture.completedStage(CallStatus.of(this.byKey.get(request.idempotencyKey())));
 	}
 
 	@Override
