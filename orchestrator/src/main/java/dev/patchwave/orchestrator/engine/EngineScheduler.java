@@ -105,15 +105,15 @@ public class EngineScheduler {
 	/** Starts a scheduled rollout at its not-before time. */
 	static class StartRolloutJob implements Job {
 
-		private final RolloutEngine engine;
+		private final RolloutCommands commands;
 
-		StartRolloutJob(RolloutEngine engine) {
-			this.engine = engine;
+		StartRolloutJob(RolloutCommands commands) {
+			this.commands = commands;
 		}
 
 		@Override
 		public void execute(JobExecutionContext context) {
-			this.engine.startScheduled(context.getMergedJobDataMap().getLong(ROLLOUT_ID));
+			this.commands.startScheduled(context.getMergedJobDataMap().getLong(ROLLOUT_ID));
 		}
 
 	}
@@ -121,15 +121,15 @@ public class EngineScheduler {
 	/** Ends a wave's bake time. */
 	static class EndBakeJob implements Job {
 
-		private final RolloutEngine engine;
+		private final RolloutCommands commands;
 
-		EndBakeJob(RolloutEngine engine) {
-			this.engine = engine;
+		EndBakeJob(RolloutCommands commands) {
+			this.commands = commands;
 		}
 
 		@Override
 		public void execute(JobExecutionContext context) {
-			this.engine.endBake(context.getMergedJobDataMap().getLong(ROLLOUT_ID),
+			this.commands.endBake(context.getMergedJobDataMap().getLong(ROLLOUT_ID),
 					context.getMergedJobDataMap().getInt(WAVE));
 		}
 
@@ -142,15 +142,15 @@ public class EngineScheduler {
 	@DisallowConcurrentExecution
 	static class ReconcileJob implements Job {
 
-		private final RolloutEngine engine;
+		private final Reconciler reconciler;
 
-		ReconcileJob(RolloutEngine engine) {
-			this.engine = engine;
+		ReconcileJob(Reconciler reconciler) {
+			this.reconciler = reconciler;
 		}
 
 		@Override
 		public void execute(JobExecutionContext context) {
-			this.engine.reconcileAll();
+			this.reconciler.reconcileAll();
 		}
 
 	}

@@ -13,7 +13,6 @@ import dev.patchwave.orchestrator.InvalidInputException.FieldProblem;
 import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.Page;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
-import dev.patchwave.orchestrator.engine.RolloutEngine;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.event.RolloutEvent;
 import dev.patchwave.orchestrator.patch.PatchCatalog;
@@ -59,12 +58,12 @@ public class RolloutService {
 
 	private final EventJournal journal;
 
-	private final RolloutEngine engine;
+	private final RolloutOperations engine;
 
 	private final Clock clock;
 
 	public RolloutService(RolloutStore store, TargetRepository targets, PatchCatalog catalog,
-			ConnectorInstances connectors, EventJournal journal, RolloutEngine engine, Clock clock) {
+			ConnectorInstances connectors, EventJournal journal, RolloutOperations engine, Clock clock) {
 		this.store = store;
 		this.targets = targets;
 		this.catalog = catalog;

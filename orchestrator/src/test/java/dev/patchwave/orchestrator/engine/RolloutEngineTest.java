@@ -328,7 +328,7 @@ class RolloutEngineTest {
 	}
 
 	@Autowired
-	RolloutEngine engine;
+	Reconciler engine;
 
 	/**
 	 * Runs a reconcile now: it takes each rollout's lock, so any step still running has

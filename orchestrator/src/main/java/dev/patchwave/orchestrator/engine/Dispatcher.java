@@ -1,0 +1,161 @@
+package dev.patchwave.orchestrator.engine;
+
+import dev.patchwave.common.connector.Connector;
+import dev.patchwave.common.connector.ConnectorCapabilities;
+import dev.patchwave.common.connector.InstallResult;
+import dev.patchwave.common.patch.Patch;
+import dev.patchwave.common.target.Target;
+import dev.patchwave.orchestrator.NotFoundException;
+import dev.patchwave.orchestrator.connector.ConnectorInstances;
+import dev.patchwave.orchestrator.event.EventJournal;
+import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.RolloutRow;
+import dev.patchwave.orchestrator.rollout.RolloutStore;
+import dev.patchwave.orchestrator.rollout.WaveRow;
+import dev.patchwave.orchestrator.target.TargetRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fills a wave's free slots: marks pending targets dispatched, or skipped when they
+ * already run the fixed version, in one transaction; only then hands the calls to their
+ * connectors, in batches to systems that run one job for many targets.
+ */
+@Component
+class Dispatcher {
+
+	private final RolloutStore store;
+
+	private final TargetRepository targets;
+
+	private final ConnectorInstances connectors;
+
+	private final ConnectorWaits waits;
+
+	private final EventJournal journal;
+
+	private final Patches patches;
+
+	private final EngineTransactions tx;
+
+	private final Clock clock;
+
+	Dispatcher(RolloutStore store, TargetRepository targets, ConnectorInstances connectors, ConnectorWaits waits,
+			EventJournal journal, Patches patches, EngineTransactions tx, Clock clock) {
+		this.store = store;
+		this.targets = targets;
+		this.connectors = connectors;
+		this.waits = waits;
+		this.journal = journal;
+		this.patches = patches;
+		this.tx = tx;
+		this.clock = clock;
+	}
+
+	/**
+	 * Claims up to {@code free} pending targets of the wave. The claim is committed when
+	 * this returns; skips take no slot, so the caller steps again when any were skipped.
+	 */
+	Claim claim(RolloutRow rollout, WaveRow wave, int free) {
+		// read past the free slots, so targets held back for a connector that is down do
+		// not
+		// block the others
+		List<DeploymentRow> pending = this.store.pending(wave, Math.min(free * 4, 1000));
+		if (pending.isEmpty()) {
+			return new Claim(List.of(), false);
+		}
+		Patch patch = this.patches.get(rollout.patchId());
+		Instant now = this.clock.instant();
+		List<Call> calls = new ArrayList<>();
+		Map<String, Boolean> down = new HashMap<>();
+		boolean skipped = this.tx.call(rollout.id(), () -> {
+			boolean any = false;
+			for (DeploymentRow deployment : pending) {
+				if (calls.size() == free) {
+					break;
+				}
+				Target target = this.targets.find(deployment.targetId())
+					.orElseThrow(() -> new NotFoundException("target", deployment.targetName()));
+				if (down.computeIfAbsent(target.connector(), name -> this.waits.heldBack(rollout.id(), name))) {
+					continue;
+				}
+				if (!patch.isNeededAt(target.installedVersion())) {
+					this.store.markSkipped(deployment, target.installedVersion().toString(),
+							"Already at %s, the fixed version is %s".formatted(target.installedVersion(),
+									patch.fixedVersion()),
+							now);
+					this.journal.append(rollout.id(), EventJournal.ENGINE, "TARGET_SKIPPED", deployment.wave(),
+							target.name(), "Already at " + target.installedVersion());
+					any = true;
+					continue;
+				}
+				String key = Call.installKey(deployment.id(), deployment.attempts() + 1);
+				if (this.store.markDispatched(deployment, key, now)) {
+					this.journal.append(rollout.id(), EventJournal.ENGINE, "TARGET_DISPATCHED", deployment.wave(),
+							target.name(), "Dispatched to connector '%s'".formatted(target.connector()));
+					calls.add(new Call(rollout.id(), deployment.id(), deployment.wave(), key, target, patch));
+				}
+			}
+			return any;
+		});
+		return new Claim(calls, skipped);
+	}
+
+	/**
+	 * Calls the connectors; a call its connector refused at once completes exceptionally.
+	 */
+	List<Sent> send(List<Call> calls) {
+		Map<String, List<Call>> byConnector = new LinkedHashMap<>();
+		calls.forEach(
+				call -> byConnector.computeIfAbsent(call.target().connector(), name -> new ArrayList<>()).add(call));
+		List<Sent> sent = new ArrayList<>();
+		byConnector.forEach((name, group) -> {
+			Connector connector;
+			try {
+				connector = this.connectors.connector(name);
+			}
+			catch (RuntimeException ex) {
+				group.forEach(call -> sent.add(new Sent(call, CompletableFuture.failedFuture(ex))));
+				return;
+			}
+			ConnectorCapabilities capabilities = connector.capabilities();
+			int batchSize = capabilities.batching() ? capabilities.maxBatchSize() : 1;
+			for (int from = 0; from < group.size(); from += batchSize) {
+				List<Call> batch = group.subList(from, Math.min(from + batchSize, group.size()));
+				List<CompletionStage<InstallResult>> outcomes;
+				try {
+					outcomes = batch.size() == 1 ? List.of(connector.install(batch.get(0).request()))
+							: connector.installBatch(batch.stream().map(Call::request).toList());
+				}
+				catch (RuntimeException ex) {
+					outcomes = batch.stream()
+						.<CompletionStage<InstallResult>>map(call -> CompletableFuture.failedFuture(ex))
+						.toList();
+				}
+				for (int i = 0; i < batch.size(); i++) {
+					sent.add(new Sent(batch.get(i), outcomes.get(i)));
+				}
+			}
+		});
+		return sent;
+	}
+
+	/** The calls claimed, and whether targets were skipped on the way. */
+	record Claim(List<Call> calls, boolean skipped) {
+
+	}
+
+	/** A call handed to its connector, with the outcome to come. */
+	record Sent(Call call, CompletionStage<InstallResult> outcome) {
+
+	}
+
+}

@@ -1,0 +1,131 @@
+package dev.patchwave.orchestrator.engine;
+
+import dev.patchwave.common.connector.InstallResult;
+import dev.patchwave.common.deployment.DeploymentState;
+import dev.patchwave.common.patch.Patch;
+import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.common.target.Target;
+import dev.patchwave.common.wave.WaveState;
+import dev.patchwave.orchestrator.event.EventJournal;
+import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.RolloutRow;
+import dev.patchwave.orchestrator.rollout.RolloutStore;
+import dev.patchwave.orchestrator.rollout.WaveRow;
+import dev.patchwave.orchestrator.target.TargetRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes the patch off every target it was installed on, newest wave first, up to the
+ * largest wave's max concurrency at a time; when none is left and nothing is in flight,
+ * the rollout is rolled back.
+ */
+@Component
+class Rollbacks {
+
+	private static final Logger log = LoggerFactory.getLogger(Rollbacks.class);
+
+	private final RolloutStore store;
+
+	private final TargetRepository targets;
+
+	private final EventJournal journal;
+
+	private final Patches patches;
+
+	private final EngineTransactions tx;
+
+	private final Clock clock;
+
+	Rollbacks(RolloutStore store, TargetRepository targets, EventJournal journal, Patches patches,
+			EngineTransactions tx, Clock clock) {
+		this.store = store;
+		this.targets = targets;
+		this.journal = journal;
+		this.patches = patches;
+		this.tx = tx;
+		this.clock = clock;
+	}
+
+	/**
+	 * Claims installed targets for free places, or finishes the rollback; the calls to
+	 * send.
+	 */
+	List<Call> step(RolloutRow rollout) {
+		long rolloutId = rollout.id();
+		List<WaveRow> waves = this.store.waves(rolloutId);
+		int limit = waves.stream().mapToInt(WaveRow::maxConcurrency).max().orElse(1);
+		int busy = (int) (this.store.countDeployments(rolloutId, DeploymentState.ROLLING_BACK)
+				+ this.store.countDeployments(rolloutId, DeploymentState.DISPATCHED));
+		List<DeploymentRow> installed = this.store.succeededNewestWaveFirst(rolloutId, Math.max(0, limit - busy));
+		Instant now = this.clock.instant();
+		if (installed.isEmpty() && busy == 0) {
+			this.tx.run(rolloutId, () -> {
+				for (WaveRow wave : waves) {
+					if (WaveState.transitions().isAllowed(wave.state(), WaveState.ROLLED_BACK)) {
+						this.store.moveWave(wave, WaveState.ROLLED_BACK, now);
+					}
+				}
+				this.store.moveRollout(rolloutId, RolloutState.ROLLING_BACK, RolloutState.ROLLED_BACK, now);
+				this.journal.append(rolloutId, EventJournal.ENGINE, "ROLLED_BACK",
+						"Rolled back: %d targets, %d failed to roll back".formatted(
+								this.store.countDeployments(rolloutId, DeploymentState.ROLLED_BACK),
+								this.store.countDeployments(rolloutId, DeploymentState.ROLLBACK_FAILED)));
+			});
+			log.info("Rollout {} rolled back", rolloutId);
+			return List.of();
+		}
+		Patch patch = this.patches.get(rollout.patchId());
+		List<Call> calls = new ArrayList<>();
+		this.tx.run(rolloutId, () -> {
+			for (DeploymentRow deployment : installed) {
+				String key = Call.rollbackKey(deployment.id());
+				if (this.store.markRollingBack(deployment, key, now)) {
+					Target target = this.targets.find(deployment.targetId()).orElseThrow();
+					this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_ROLLING_BACK", deployment.wave(),
+							target.name(), "Rolling back through connector '%s'".formatted(target.connector()));
+					calls.add(new Call(rolloutId, deployment.id(), deployment.wave(), key, target, patch));
+				}
+			}
+		});
+		return calls;
+	}
+
+	/**
+	 * Records a rollback's result. Returns false when the system could not take the call
+	 * now, so the caller sends it again later.
+	 */
+	boolean record(Call call, InstallResult result) {
+		if (result.cause().isInfrastructureError()) {
+			return false;
+		}
+		boolean rolledBack = result.cause().isSuccess();
+		DeploymentState to = rolledBack ? DeploymentState.ROLLED_BACK : DeploymentState.ROLLBACK_FAILED;
+		String version = result.installedVersion() == null ? null : result.installedVersion().toString();
+		this.tx.run(call.rolloutId(), () -> {
+			if (this.store.settleRollback(call.deploymentId(), call.key(), to, result.cause(), result.exitCode(),
+					result.message(), version, this.clock.instant())) {
+				if (rolledBack && result.installedVersion() != null) {
+					this.targets.recordInstalledVersion(call.target().id(), result.installedVersion());
+				}
+				this.journal.append(call.rolloutId(), EventJournal.ENGINE,
+						rolledBack ? "TARGET_ROLLED_BACK" : "TARGET_ROLLBACK_FAILED", call.wave(), call.target().name(),
+						Outcome.describe(result));
+			}
+		});
+		return true;
+	}
+
+	/** Whether a rollback call is still the current one, so resending it is right. */
+	boolean stillRollingBack(Call call) {
+		DeploymentRow row = this.store.deployment(call.deploymentId()).orElseThrow();
+		return row.state() == DeploymentState.ROLLING_BACK && call.key().equals(row.idempotencyKey())
+				&& this.store.rollout(call.rolloutId()).orElseThrow().state() == RolloutState.ROLLING_BACK;
+	}
+
+}

@@ -1,0 +1,240 @@
+package dev.patchwave.orchestrator.engine;
+
+import dev.patchwave.common.connector.ResultCause;
+import dev.patchwave.common.deployment.DeploymentState;
+import dev.patchwave.common.rollout.AdvanceMode;
+import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.common.wave.WaveState;
+import dev.patchwave.orchestrator.ConflictException;
+import dev.patchwave.orchestrator.NotFoundException;
+import dev.patchwave.orchestrator.event.EventJournal;
+import dev.patchwave.orchestrator.event.RolloutChanged;
+import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.RolloutOperations;
+import dev.patchwave.orchestrator.rollout.RolloutRow;
+import dev.patchwave.orchestrator.rollout.RolloutStore;
+import dev.patchwave.orchestrator.rollout.WaveRow;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * Operators' and timers' commands: each moves the rollout, journals who did what, and
+ * lets the driver take the step that follows.
+ */
+@Service
+public class RolloutCommands implements RolloutOperations {
+
+	private static final Logger log = LoggerFactory.getLogger(RolloutCommands.class);
+
+	private final RolloutLocks locks;
+
+	private final RolloutStore store;
+
+	private final EventJournal journal;
+
+	private final EngineScheduler scheduler;
+
+	private final EngineTransactions tx;
+
+	private final RolloutDriver driver;
+
+	private final ApplicationEventPublisher publisher;
+
+	private final Clock clock;
+
+	RolloutCommands(RolloutLocks locks, RolloutStore store, EventJournal journal, EngineScheduler scheduler,
+			EngineTransactions tx, RolloutDriver driver, ApplicationEventPublisher publisher, Clock clock) {
+		this.locks = locks;
+		this.store = store;
+		this.journal = journal;
+		this.scheduler = scheduler;
+		this.tx = tx;
+		this.driver = driver;
+		this.publisher = publisher;
+		this.clock = clock;
+	}
+
+	@Override
+	public void start(long rolloutId, String actor) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = rollout(rolloutId);
+			Instant now = this.clock.instant();
+			if (rollout.notBefore() != null && rollout.notBefore().isAfter(now)) {
+				this.tx.run(rolloutId, () -> {
+					this.store.moveRollout(rolloutId, rollout.state(), RolloutState.SCHEDULED, now);
+					this.scheduler.scheduleStart(rolloutId, rollout.notBefore());
+					this.journal.append(rolloutId, actor, "SCHEDULED", "Scheduled to start at " + rollout.notBefore());
+				});
+				return;
+			}
+			this.tx.run(rolloutId, () -> {
+				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
+				this.journal.append(rolloutId, actor, "STARTED", "Rollout started");
+			});
+			this.driver.step(rolloutId);
+		});
+	}
+
+	/** Called by Quartz at a scheduled rollout's not-before time. */
+	void startScheduled(long rolloutId) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = this.store.rollout(rolloutId).orElse(null);
+			if (rollout == null || rollout.state() != RolloutState.SCHEDULED) {
+				log.info("Scheduled start of rollout {} ignored: it is no longer scheduled", rolloutId);
+				return;
+			}
+			this.tx.run(rolloutId, () -> {
+				this.store.moveRollout(rolloutId, RolloutState.SCHEDULED, RolloutState.RUNNING, this.clock.instant());
+				this.journal.append(rolloutId, "scheduler", "STARTED", "Rollout started at its scheduled time");
+			});
+			this.driver.step(rolloutId);
+		});
+	}
+
+	@Override
+	public void pause(long rolloutId, String actor) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = rollout(rolloutId);
+			this.tx.run(rolloutId, () -> {
+				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.PAUSED, this.clock.instant());
+				this.journal.append(rolloutId, actor, "PAUSED", "Paused: no new target is dispatched");
+			});
+		});
+		this.publisher.publishEvent(new RolloutChanged(rolloutId));
+	}
+
+	@Override
+	public void resume(long rolloutId, String actor) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = rollout(rolloutId);
+			Instant now = this.clock.instant();
+			this.tx.run(rolloutId, () -> {
+				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
+				String message = "Resumed";
+				for (WaveRow wave : this.store.waves(rolloutId)) {
+					if (wave.state() == WaveState.HALTED) {
+						int failed = this.store.counts(wave.id()).getOrDefault(DeploymentState.FAILED, 0);
+						this.store.acknowledgeFailures(wave.id(), failed);
+						this.store.moveWave(wave, WaveState.RUNNING, now);
+						message = "Resumed; wave '%s' continues with its %d failures acknowledged"
+							.formatted(wave.name(), failed);
+					}
+				}
+				this.journal.append(rolloutId, actor, "RESUMED", message);
+			});
+			this.driver.step(rolloutId);
+		});
+	}
+
+	@Override
+	public void abort(long rolloutId, String actor) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = rollout(rolloutId);
+			Instant now = this.clock.instant();
+			this.tx.run(rolloutId, () -> {
+				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ABORTED, now);
+				for (WaveRow wave : this.store.waves(rolloutId)) {
+					if (WaveState.transitions().isAllowed(wave.state(), WaveState.ABORTED)) {
+						this.store.moveWave(wave, WaveState.ABORTED, now);
+					}
+				}
+				dropWaitingRetries(rolloutId, "Rollout aborted while the target waited for a retry", now);
+				this.scheduler.cancelAll(rolloutId);
+				this.journal.append(rolloutId, actor, "ABORTED", "Aborted: no further target will be dispatched");
+			});
+		});
+		this.publisher.publishEvent(new RolloutChanged(rolloutId));
+	}
+
+	@Override
+	public void advance(long rolloutId, String actor) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = rollout(rolloutId);
+			WaveRow waiting = this.store.waves(rolloutId)
+				.stream()
+				.filter(wave -> wave.state() == WaveState.AWAITING_APPROVAL)
+				.findFirst()
+				.orElseThrow(() -> new ConflictException("Rollout %d has no wave waiting to be advanced; it is %s"
+					.formatted(rolloutId, rollout.state())));
+			if (rollout.state() != RolloutState.RUNNING) {
+				throw new ConflictException(
+						"Rollout %d is %s; resume it before advancing".formatted(rolloutId, rollout.state()));
+			}
+			this.tx.run(rolloutId, () -> {
+				this.store.moveWave(waiting, WaveState.SUCCEEDED, this.clock.instant());
+				this.journal.append(rolloutId, actor, "WAVE_APPROVED", waiting.position(), null,
+						"Wave '%s' approved; the next wave may start".formatted(waiting.name()));
+			});
+			this.driver.step(rolloutId);
+		});
+	}
+
+	@Override
+	public void rollback(long rolloutId, String actor) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = rollout(rolloutId);
+			Instant now = this.clock.instant();
+			this.tx.run(rolloutId, () -> {
+				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ROLLING_BACK, now);
+				for (WaveRow wave : this.store.waves(rolloutId)) {
+					if (wave.state() == WaveState.PENDING) {
+						this.store.moveWave(wave, WaveState.ABORTED, now);
+					}
+				}
+				dropWaitingRetries(rolloutId, "Rollout rolled back while the target waited for a retry", now);
+				this.scheduler.cancelAll(rolloutId);
+				this.journal.append(rolloutId, actor, "ROLLBACK_STARTED", "Rolling back %d installed targets"
+					.formatted(this.store.countDeployments(rolloutId, DeploymentState.SUCCEEDED)));
+			});
+			this.driver.step(rolloutId);
+		});
+	}
+
+	/** Called by Quartz when a wave's bake time is over. */
+	void endBake(long rolloutId, int position) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = this.store.rollout(rolloutId).orElse(null);
+			if (rollout == null) {
+				return;
+			}
+			WaveRow wave = this.store.waves(rolloutId).get(position);
+			if (wave.state() != WaveState.BAKING) {
+				log.info("End of bake for wave {} of rollout {} ignored: the wave is {}", position, rolloutId,
+						wave.state());
+				return;
+			}
+			boolean auto = rollout.advance() == AdvanceMode.AUTO;
+			this.tx.run(rolloutId, () -> {
+				this.store.moveWave(wave, auto ? WaveState.SUCCEEDED : WaveState.AWAITING_APPROVAL,
+						this.clock.instant());
+				this.journal.append(rolloutId, EventJournal.ENGINE, auto ? "WAVE_SUCCEEDED" : "WAVE_AWAITING_APPROVAL",
+						position, null, auto ? "Wave '%s' baked without trouble and succeeded".formatted(wave.name())
+								: "Wave '%s' baked; an operator must advance the rollout".formatted(wave.name()));
+			});
+			this.driver.step(rolloutId);
+		});
+	}
+
+	/**
+	 * Targets that a host turned away (busy) will not be tried again: they fail with the
+	 * given reason. Those waiting after an infrastructure error may have installed; their
+	 * retry asks the connector instead.
+	 */
+	private void dropWaitingRetries(long rolloutId, String reason, Instant now) {
+		for (DeploymentRow waiting : this.store.dispatched(rolloutId)) {
+			if (waiting.retryAt() != null && waiting.cause() == ResultCause.TRANSIENT_TARGET_ERROR) {
+				this.store.settle(waiting.id(), waiting.idempotencyKey(), DeploymentState.FAILED, waiting.cause(),
+						waiting.exitCode(), reason, null, now);
+			}
+		}
+	}
+
+	private RolloutRow rollout(long rolloutId) {
+		return this.store.rollout(rolloutId).orElseThrow(() -> new NotFoundException("rollout", rolloutId));
+	}
+
+}

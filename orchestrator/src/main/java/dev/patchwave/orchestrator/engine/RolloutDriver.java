@@ -1,0 +1,301 @@
+package dev.patchwave.orchestrator.engine;
+
+import dev.patchwave.common.connector.CallStatus;
+import dev.patchwave.common.connector.InstallResult;
+import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.orchestrator.NotFoundException;
+import dev.patchwave.orchestrator.connector.ConnectorInstances;
+import dev.patchwave.orchestrator.event.RolloutChanged;
+import dev.patchwave.orchestrator.rollout.RolloutRow;
+import dev.patchwave.orchestrator.rollout.RolloutStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Carries out what the deciders decide: takes a rollout's steps, calls the connectors,
+ * and feeds their answers back, results, retries and rollbacks alike. It is the only part
+ * of the engine that waits on connectors; everything it writes goes through a decider.
+ *
+ * <p>
+ * Results that arrive while a rollout is busy wait in its inbox and are then recorded
+ * together, in one transaction followed by one step, so a wave with many targets in
+ * flight does not pay a commit and a step per result.
+ */
+@Component
+class RolloutDriver {
+
+	private static final Logger log = LoggerFactory.getLogger(RolloutDriver.class);
+
+	private final RolloutLocks locks;
+
+	private final RolloutStore store;
+
+	private final WaveProgress progress;
+
+	private final Dispatcher dispatcher;
+
+	private final ResultRecorder recorder;
+
+	private final Retries retries;
+
+	private final Rollbacks rollbacks;
+
+	private final Recovery recovery;
+
+	private final ConnectorInstances connectors;
+
+	private final ApplicationEventPublisher publisher;
+
+	private final EngineProperties properties;
+
+	private final Clock clock;
+
+	private final EngineMetrics metrics;
+
+	/** Deployments whose connector call is outstanding on this node. */
+	private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
+
+	private final ExecutorService work = Executors
+		.newThreadPerTaskExecutor(Thread.ofVirtual().name("patchwave-result-", 0).factory());
+
+	private final ScheduledExecutorService timers = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("patchwave-retry").daemon().factory());
+
+	RolloutDriver(RolloutLocks locks, RolloutStore store, WaveProgress progress, Dispatcher dispatcher,
+			ResultRecorder recorder, Retries retries, Rollbacks rollbacks, Recovery recovery,
+			ConnectorInstances connectors, ApplicationEventPublisher publisher, EngineProperties properties,
+			Clock clock, ObjectProvider<MeterRegistry> meterRegistry) {
+		this.locks = locks;
+		this.store = store;
+		this.progress = progress;
+		this.dispatcher = dispatcher;
+		this.recorder = recorder;
+		this.retries = retries;
+		this.rollbacks = rollbacks;
+		this.recovery = recovery;
+		this.connectors = connectors;
+		this.publisher = publisher;
+		this.properties = properties;
+		this.clock = clock;
+		this.metrics = new EngineMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), this.inFlight);
+	}
+
+	/** Takes the rollout as far as it can go now; the caller holds the rollout's lock. */
+	void step(long rolloutId) {
+		RolloutRow rollout = rollout(rolloutId);
+		if (rollout.state() == RolloutState.ROLLING_BACK) {
+			this.rollbacks.step(rollout).forEach(this::sendRollback);
+		}
+		else {
+			boolean again = true;
+			while (again) {
+				WaveProgress.Next next = this.progress.next(rolloutId);
+				again = switch (next.kind()) {
+					case AGAIN -> true;
+					case STOP -> false;
+					case FILL -> {
+						Dispatcher.Claim claim = this.dispatcher.claim(next.rollout(), next.wave(), next.free());
+						this.dispatcher.send(claim.calls()).forEach(sent -> track(sent.call(), sent.outcome()));
+						yield claim.skipped();
+					}
+				};
+			}
+		}
+		this.publisher.publishEvent(new RolloutChanged(rolloutId));
+	}
+
+	/**
+	 * Looks after the rollout's calls that nobody on this node waits for, older than
+	 * {@code minAge}, then takes a step.
+	 */
+	void reconcile(long rolloutId, Duration minAge) {
+		this.locks.run(rolloutId, () -> {
+			Recovery.Orphans orphans = this.recovery.orphans(rollout(rolloutId), minAge, this.inFlight::contains);
+			orphans.retries().forEach(this::scheduleRetry);
+			orphans.installs().forEach(this::askStatus);
+			orphans.rollbacks().forEach(call -> {
+				log.info("Resending the rollback of {} under its key {}", call.target().name(), call.key());
+				sendRollback(call);
+			});
+			step(rolloutId);
+		});
+	}
+
+	/**
+	 * Queues the call's outcome when it comes. A copy of the stage is timed out, so a
+	 * time limit never completes a stage the connector shares with later callers of the
+	 * key.
+	 */
+	private void track(Call call, CompletionStage<InstallResult> outcome) {
+		this.inFlight.add(call.deploymentId());
+		Instant sent = this.clock.instant();
+		outcome.toCompletableFuture()
+			.copy()
+			.orTimeout(this.properties.resultTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((result, error) -> {
+				InstallResult settled = (error != null) ? failedCall(error) : result;
+				this.metrics.recordResult(settled.cause(), Duration.between(sent, this.clock.instant()));
+				inbox(call.rolloutId()).results().add(new Outcome(call, settled));
+				this.work.execute(() -> drain(call.rolloutId()));
+			});
+	}
+
+	private Inbox inbox(long rolloutId) {
+		return this.inboxes.computeIfAbsent(rolloutId,
+				id -> new Inbox(new ConcurrentLinkedQueue<>(), new AtomicBoolean()));
+	}
+
+	/** Records whatever results wait in the rollout's inbox; one drainer at a time. */
+	private void drain(long rolloutId) {
+		Inbox inbox = inbox(rolloutId);
+		while (!inbox.results().isEmpty() && inbox.draining().compareAndSet(false, true)) {
+			try {
+				this.locks.run(rolloutId, () -> {
+					List<Outcome> batch = new ArrayList<>();
+					for (Outcome next = inbox.results().poll(); next != null; next = inbox.results().poll()) {
+						batch.add(next);
+					}
+					List<ResultRecorder.Retry> due = this.recorder.record(rolloutId, batch);
+					batch.forEach(outcome -> this.inFlight.remove(outcome.call().deploymentId()));
+					due.forEach(this::scheduleRetry);
+					step(rolloutId);
+				});
+			}
+			catch (RuntimeException ex) {
+				log.error("Results for rollout {} could not be recorded; their connectors are asked again after {}",
+						rolloutId, this.properties.orphanAfter(), ex);
+			}
+			finally {
+				inbox.draining().set(false);
+			}
+		}
+	}
+
+	private void scheduleRetry(ResultRecorder.Retry retry) {
+		this.timers.schedule(() -> this.work.execute(() -> retry(retry.rolloutId(), retry.deploymentId())),
+				retry.after().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void retry(long rolloutId, long deploymentId) {
+		this.locks.run(rolloutId, () -> this.retries.due(rollout(rolloutId), deploymentId).ifPresent(action -> {
+			if (action.send()) {
+				this.dispatcher.send(List.of(action.call())).forEach(sent -> track(sent.call(), sent.outcome()));
+			}
+			else {
+				askStatus(action.call());
+			}
+		}));
+	}
+
+	/**
+	 * Asks the connector what became of a call whose result this node never recorded;
+	 * resends it under the same key only when that is safe.
+	 */
+	private void askStatus(Call call) {
+		CompletionStage<CallStatus> known = attempt(
+				() -> this.connectors.connector(call.target().connector()).status(call.request()));
+		this.inFlight.add(call.deploymentId());
+		known.whenCompleteAsync((status, error) -> this.locks.run(call.rolloutId(), () -> {
+			this.inFlight.remove(call.deploymentId());
+			if (error != null) {
+				log.info("Could not ask the connector about {} ({}); asking again at the next reconcile",
+						call.target().name(), Outcome.rootMessage(error));
+				return;
+			}
+			switch (this.recovery.resolve(call, status)) {
+				case RECORD -> {
+					log.info("Recovered the result of {} under key {} from its connector", call.target().name(),
+							call.key());
+					track(call, CompletableFuture.completedStage(((CallStatus.Finished) status).result()));
+				}
+				case SEND -> {
+					log.info("Sending {} again under its key {}: the connector says {}", call.target().name(),
+							call.key(), status);
+					this.dispatcher.send(List.of(call)).forEach(sent -> track(sent.call(), sent.outcome()));
+				}
+				case STEP -> step(call.rolloutId());
+				case NOTHING -> {
+				}
+			}
+		}), this.work);
+	}
+
+	private void sendRollback(Call call) {
+		CompletionStage<InstallResult> outcome = attempt(
+				() -> this.connectors.connector(call.target().connector()).rollback(call.request()));
+		this.inFlight.add(call.deploymentId());
+		outcome.whenCompleteAsync((result, error) -> {
+			this.inFlight.remove(call.deploymentId());
+			InstallResult settled = (error != null) ? failedCall(error) : result;
+			this.locks.run(call.rolloutId(), () -> {
+				if (this.rollbacks.record(call, settled)) {
+					step(call.rolloutId());
+				}
+				else {
+					this.timers.schedule(() -> this.work.execute(() -> this.locks.run(call.rolloutId(), () -> {
+						if (this.rollbacks.stillRollingBack(call)) {
+							sendRollback(call);
+						}
+					})), this.properties.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+				}
+			});
+		}, this.work);
+	}
+
+	private RolloutRow rollout(long rolloutId) {
+		return this.store.rollout(rolloutId).orElseThrow(() -> new NotFoundException("rollout", rolloutId));
+	}
+
+	private static <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> call) {
+		try {
+			return call.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static InstallResult failedCall(Throwable error) {
+		return InstallResult.infrastructureError("Connector call failed: " + Outcome.rootMessage(error));
+	}
+
+	@PreDestroy
+	void shutdown() {
+		this.timers.shutdownNow();
+		this.work.shutdownNow();
+	}
+
+	/**
+	 * A rollout's results not yet recorded, and whether a thread is recording them now.
+	 */
+	private record Inbox(Queue<Outcome> results, AtomicBoolean draining) {
+
+	}
+
+}
