@@ -16,10 +16,12 @@ class MigrationsOnH2Test {
 		SimpleDriverDataSource h2 = new SimpleDriverDataSource(new org.h2.Driver(),
 				"jdbc:h2:mem:migrations;DB_CLOSE_DELAY=-1", "sa", "");
 
-		MigrateResult result = Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
+		Flyway flyway = Flyway.configure().dataSource(h2).locations("classpath:db/migration").load();
+		MigrateResult result = flyway.migrate();
 
 		assertThat(result.success).isTrue();
-		assertThat(result.migrationsExecuted).isEqualTo(5);
+		assertThat(result.migrationsExecuted).isEqualTo(flyway.info().applied().length).isGreaterThanOrEqualTo(6);
+		assertThat(flyway.info().pending()).isEmpty();
 		JdbcClient jdbc = JdbcClient.create(h2);
 		assertThat(jdbc.sql("SELECT fixed_version FROM patch WHERE id = 'apex-central-2019-cp-7190'")
 			.query(String.class)

@@ -27,7 +27,12 @@ public enum ResultCause {
 	 * The deployment system failed, not the target: never counts against a wave's
 	 * threshold.
 	 */
-	INFRASTRUCTURE_ERROR(Kind.WAIT);
+	INFRASTRUCTURE_ERROR(Kind.WAIT),
+	/**
+	 * The connector itself broke (a programming or configuration error, not an outage):
+	 * tried again a few times, then the target fails with the error in its message.
+	 */
+	CONNECTOR_ERROR(Kind.ERROR);
 
 	private final Kind kind;
 
@@ -59,9 +64,14 @@ public enum ResultCause {
 		return this.kind == Kind.WAIT;
 	}
 
+	/** Whether the connector broke, as opposed to being unavailable. */
+	public boolean isConnectorError() {
+		return this.kind == Kind.ERROR;
+	}
+
 	private enum Kind {
 
-		SUCCESS, RETRY, FAILURE, WAIT
+		SUCCESS, RETRY, FAILURE, WAIT, ERROR
 
 	}
 

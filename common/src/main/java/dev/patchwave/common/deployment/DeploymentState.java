@@ -9,7 +9,7 @@ public enum DeploymentState {
 
 	private static final Transitions<DeploymentState> TABLE = Transitions.of(DeploymentState.class)
 		.from(PENDING, DISPATCHED, SKIPPED)
-		.from(DISPATCHED, SUCCEEDED, FAILED)
+		.from(DISPATCHED, SUCCEEDED, FAILED, PENDING)
 		.from(FAILED, DISPATCHED)
 		.from(SUCCEEDED, ROLLING_BACK)
 		.from(ROLLING_BACK, ROLLED_BACK, ROLLBACK_FAILED)

@@ -16,10 +16,11 @@ import dev.patchwave.orchestrator.target.TargetRepository;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.springframework.stereotype.Component;
@@ -61,52 +62,62 @@ class Dispatcher {
 	}
 
 	/**
-	 * Claims up to {@code free} pending targets of the wave. The claim is committed when
-	 * this returns; skips take no slot, so the caller steps again when any were skipped.
+	 * Claims up to {@code free} pending targets of the wave. Targets behind a connector
+	 * that is down stay pending and are passed over, so they never hold up the targets of
+	 * other connectors. The claim is committed when this returns; skips take no slot, so
+	 * the caller steps again when any were skipped.
 	 */
 	Claim claim(RolloutRow rollout, WaveRow wave, int free) {
-		// read past the free slots, so targets held back for a connector that is down do
-		// not
-		// block the others
-		List<DeploymentRow> pending = this.store.pending(wave, Math.min(free * 4, 1000));
-		if (pending.isEmpty()) {
-			return new Claim(List.of(), false);
-		}
 		Patch patch = this.patches.get(rollout.patchId());
 		Instant now = this.clock.instant();
-		List<Call> calls = new ArrayList<>();
-		Map<String, Boolean> down = new HashMap<>();
-		boolean skipped = this.tx.call(rollout.id(), () -> {
-			boolean any = false;
-			for (DeploymentRow deployment : pending) {
-				if (calls.size() == free) {
+		return this.tx.call(rollout.id(), () -> {
+			List<Call> calls = new ArrayList<>();
+			Set<String> down = new HashSet<>();
+			Set<String> up = new HashSet<>();
+			boolean skipped = false;
+			List<DeploymentRow> pending = this.store.pending(wave, free, down);
+			while (!pending.isEmpty()) {
+				int downBefore = down.size();
+				for (DeploymentRow deployment : pending) {
+					Target target = this.targets.find(deployment.targetId())
+						.orElseThrow(() -> new NotFoundException("target", deployment.targetName()));
+					String connector = target.connector();
+					if (down.contains(connector)
+							|| (!up.contains(connector) && this.waits.heldBack(rollout.id(), connector))) {
+						down.add(connector);
+					}
+					else {
+						up.add(connector);
+						skipped |= claim(rollout.id(), deployment, target, patch, now, calls);
+					}
+				}
+				if (calls.size() == free || down.size() == downBefore) {
 					break;
 				}
-				Target target = this.targets.find(deployment.targetId())
-					.orElseThrow(() -> new NotFoundException("target", deployment.targetName()));
-				if (down.computeIfAbsent(target.connector(), name -> this.waits.heldBack(rollout.id(), name))) {
-					continue;
-				}
-				if (!patch.isNeededAt(target.installedVersion())) {
-					this.store.markSkipped(deployment, target.installedVersion().toString(),
-							"Already at %s, the fixed version is %s".formatted(target.installedVersion(),
-									patch.fixedVersion()),
-							now);
-					this.journal.append(rollout.id(), EventJournal.ENGINE, "TARGET_SKIPPED", deployment.wave(),
-							target.name(), "Already at " + target.installedVersion());
-					any = true;
-					continue;
-				}
-				String key = Call.installKey(deployment.id(), deployment.attempts() + 1);
-				if (this.store.markDispatched(deployment, key, now)) {
-					this.journal.append(rollout.id(), EventJournal.ENGINE, "TARGET_DISPATCHED", deployment.wave(),
-							target.name(), "Dispatched to connector '%s'".formatted(target.connector()));
-					calls.add(new Call(rollout.id(), deployment.id(), deployment.wave(), key, target, patch));
-				}
+				pending = this.store.pending(wave, free - calls.size(), down);
 			}
-			return any;
+			return new Claim(calls, skipped);
 		});
-		return new Claim(calls, skipped);
+	}
+
+	/** Claims one target: skipped if already fixed (returns true), else dispatched. */
+	private boolean claim(long rolloutId, DeploymentRow deployment, Target target, Patch patch, Instant now,
+			List<Call> calls) {
+		if (!patch.isNeededAt(target.installedVersion())) {
+			this.store.markSkipped(deployment, target.installedVersion().toString(),
+					"Already at %s, the fixed version is %s".formatted(target.installedVersion(), patch.fixedVersion()),
+					now);
+			this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_SKIPPED", deployment.wave(), target.name(),
+					"Already at " + target.installedVersion());
+			return true;
+		}
+		String key = Call.installKey(deployment.id(), deployment.attempts() + 1);
+		if (this.store.markDispatched(deployment, key, now)) {
+			this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_DISPATCHED", deployment.wave(), target.name(),
+					"Dispatched to connector '%s'".formatted(target.connector()));
+			calls.add(new Call(rolloutId, deployment.id(), deployment.wave(), key, target, patch));
+		}
+		return false;
 	}
 
 	/**

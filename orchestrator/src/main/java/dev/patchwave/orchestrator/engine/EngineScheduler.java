@@ -3,7 +3,6 @@ package dev.patchwave.orchestrator.engine;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Set;
-import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -15,16 +14,23 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.matchers.GroupMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Quartz owns time: the scheduled start of a rollout, the end of a wave's bake time and
- * the periodic reconcile. Jobs live in Quartz's JDBC store, so they survive restarts and
- * run on one node of a cluster; scheduled inside the caller's transaction, they are
- * written together with the state that needs them.
+ * Quartz owns time: the scheduled start of a rollout and the end of a wave's bake time.
+ * Jobs live in Quartz's JDBC store, so they survive restarts and run on one node of a
+ * cluster; scheduled inside the caller's transaction, they are written together with the
+ * state that needs them. A trigger missed while every node was down fires as soon as one
+ * is up (misfire: fire now); a job that was running on a node that died is run again
+ * (requests recovery); and a job that fails is not lost, because the owning node's
+ * heartbeat starts a scheduled rollout or ends a bake whose time has come by itself.
  */
 @Component
 public class EngineScheduler {
+
+	private static final Logger log = LoggerFactory.getLogger(EngineScheduler.class);
 
 	static final String ROLLOUT_ID = "rolloutId";
 
@@ -40,6 +46,7 @@ public class EngineScheduler {
 		schedule(JobBuilder.newJob(StartRolloutJob.class)
 			.withIdentity("start", group(rolloutId))
 			.usingJobData(ROLLOUT_ID, rolloutId)
+			.requestRecovery()
 			.build(), at);
 	}
 
@@ -48,6 +55,7 @@ public class EngineScheduler {
 			.withIdentity("bake-end-" + wave, group(rolloutId))
 			.usingJobData(ROLLOUT_ID, rolloutId)
 			.usingJobData(WAVE, wave)
+			.requestRecovery()
 			.build(), at);
 	}
 
@@ -59,28 +67,6 @@ public class EngineScheduler {
 		}
 		catch (SchedulerException ex) {
 			throw new IllegalStateException("Could not cancel the jobs of rollout " + rolloutId, ex);
-		}
-	}
-
-	void ensureReconcile(java.time.Duration interval) {
-		JobDetail job = JobBuilder.newJob(ReconcileJob.class)
-			.withIdentity("reconcile", "engine")
-			.storeDurably()
-			.build();
-		Trigger trigger = TriggerBuilder.newTrigger()
-			.withIdentity("reconcile", "engine")
-			.forJob(job)
-			.startNow()
-			.withSchedule(SimpleScheduleBuilder.simpleSchedule()
-				.withIntervalInMilliseconds(interval.toMillis())
-				.repeatForever()
-				.withMisfireHandlingInstructionNextWithRemainingCount())
-			.build();
-		try {
-			this.scheduler.scheduleJob(job, Set.of(trigger), true);
-		}
-		catch (SchedulerException ex) {
-			throw new IllegalStateException("Could not schedule the reconcile job", ex);
 		}
 	}
 
@@ -102,6 +88,16 @@ public class EngineScheduler {
 		return "rollout-" + rolloutId;
 	}
 
+	private static void runLogged(JobExecutionContext context, Runnable action) {
+		try {
+			action.run();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Timer {} failed; the owning node's heartbeat carries it out instead",
+					context.getJobDetail().getKey(), ex);
+		}
+	}
+
 	/** Starts a scheduled rollout at its not-before time. */
 	static class StartRolloutJob implements Job {
 
@@ -113,7 +109,7 @@ public class EngineScheduler {
 
 		@Override
 		public void execute(JobExecutionContext context) {
-			this.commands.startScheduled(context.getMergedJobDataMap().getLong(ROLLOUT_ID));
+			runLogged(context, () -> this.commands.startScheduled(context.getMergedJobDataMap().getLong(ROLLOUT_ID)));
 		}
 
 	}
@@ -129,28 +125,8 @@ public class EngineScheduler {
 
 		@Override
 		public void execute(JobExecutionContext context) {
-			this.commands.endBake(context.getMergedJobDataMap().getLong(ROLLOUT_ID),
-					context.getMergedJobDataMap().getInt(WAVE));
-		}
-
-	}
-
-	/**
-	 * Checks every active rollout for work that fell through: a lost step, a result that
-	 * never came.
-	 */
-	@DisallowConcurrentExecution
-	static class ReconcileJob implements Job {
-
-		private final Reconciler reconciler;
-
-		ReconcileJob(Reconciler reconciler) {
-			this.reconciler = reconciler;
-		}
-
-		@Override
-		public void execute(JobExecutionContext context) {
-			this.reconciler.reconcileAll();
+			runLogged(context, () -> this.commands.endBake(context.getMergedJobDataMap().getLong(ROLLOUT_ID),
+					context.getMergedJobDataMap().getInt(WAVE)));
 		}
 
 	}

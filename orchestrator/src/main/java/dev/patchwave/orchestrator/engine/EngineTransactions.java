@@ -6,15 +6,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The transactions the engine writes a rollout's decisions in: each decision is committed
- * before it is acted on.
+ * before it is acted on, and each is fenced, so it commits only while this node holds the
+ * rollout's lease.
  */
 @Component
 class EngineTransactions {
 
 	private final TransactionTemplate tx;
 
-	EngineTransactions(TransactionTemplate tx) {
+	private final Ownership ownership;
+
+	EngineTransactions(TransactionTemplate tx, Ownership ownership) {
 		this.tx = tx;
+		this.ownership = ownership;
 	}
 
 	void run(long rolloutId, Runnable action) {
@@ -25,7 +29,18 @@ class EngineTransactions {
 	}
 
 	<T> T call(long rolloutId, Supplier<T> action) {
-		return this.tx.execute(status -> action.get());
+		return this.tx.execute(status -> {
+			this.ownership.fence(rolloutId);
+			return action.get();
+		});
+	}
+
+	/**
+	 * An operator's command, which any node accepts: it changes the rollout's own state,
+	 * guarded by the state it leaves, and the owning node carries out the rest.
+	 */
+	void command(Runnable action) {
+		this.tx.executeWithoutResult(status -> action.run());
 	}
 
 }

@@ -1,9 +1,17 @@
 package dev.patchwave.orchestrator.engine;
 
 import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.common.wave.WaveState;
+import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
+import dev.patchwave.orchestrator.rollout.WaveRow;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -11,38 +19,61 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds work that fell through: a lost step, a result that never came, a call a crash
- * left behind.
+ * This node's heartbeat: renews the leases of the rollouts it owns, takes over those of
+ * nodes that stopped, steps every rollout it owns, and finds work that fell through: a
+ * lost step, a timer that did not fire, a result that never came, a call a crash left
+ * behind. Ownership is per node, so this runs on every node, on its own clock, rather
+ * than as a clustered Quartz job, which would run on one node only.
  */
 @Component
 public class Reconciler {
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-	private static final List<RolloutState> ACTIVE = List.of(RolloutState.RUNNING, RolloutState.PAUSED,
-			RolloutState.HALTED, RolloutState.ROLLING_BACK);
-
-	private final RolloutStore store;
+	private final Ownership ownership;
 
 	private final RolloutDriver driver;
 
-	private final EngineScheduler scheduler;
+	private final RolloutCommands commands;
+
+	private final RolloutStore store;
 
 	private final EngineProperties properties;
 
-	Reconciler(RolloutStore store, RolloutDriver driver, EngineScheduler scheduler, EngineProperties properties) {
-		this.store = store;
+	private final Clock clock;
+
+	private final ScheduledExecutorService heartbeat = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("patchwave-heartbeat").daemon().factory());
+
+	Reconciler(Ownership ownership, RolloutDriver driver, RolloutCommands commands, RolloutStore store,
+			EngineProperties properties, Clock clock) {
+		this.ownership = ownership;
 		this.driver = driver;
-		this.scheduler = scheduler;
+		this.commands = commands;
+		this.store = store;
 		this.properties = properties;
+		this.clock = clock;
 	}
 
 	/**
-	 * Takes every active rollout one step further and asks about calls whose results
-	 * never came.
+	 * Starts the heartbeat once the application is up. Its first beat takes over, at
+	 * once, the rollouts this node's name held before a restart, and any whose lease is
+	 * free or expired; for each, the connectors are asked what became of the calls in
+	 * flight before anything is sent.
 	 */
+	@EventListener(ApplicationReadyEvent.class)
+	public void start() {
+		log.info("Engine node {} starts: leases of {}, heartbeat every {}", this.ownership.node(),
+				this.properties.leaseDuration(), this.properties.heartbeatInterval());
+		this.heartbeat.scheduleWithFixedDelay(this::beat, 0, this.properties.heartbeatInterval().toMillis(),
+				TimeUnit.MILLISECONDS);
+		long every = this.properties.reconcileInterval().toMillis();
+		this.heartbeat.scheduleWithFixedDelay(this::reconcileAll, every, every, TimeUnit.MILLISECONDS);
+	}
+
+	/** Looks after every rollout this node owns: calls without answer, then a step. */
 	public void reconcileAll() {
-		for (long rolloutId : this.store.rolloutIdsIn(ACTIVE)) {
+		for (long rolloutId : this.ownership.owned()) {
 			try {
 				this.driver.reconcile(rolloutId, this.properties.orphanAfter());
 			}
@@ -52,16 +83,48 @@ public class Reconciler {
 		}
 	}
 
-	/**
-	 * After a restart no call is outstanding on this node: the connector of every target
-	 * still marked dispatched is asked at once what became of it.
-	 */
-	@EventListener(ApplicationReadyEvent.class)
-	public void recover() {
-		this.scheduler.ensureReconcile(this.properties.reconcileInterval());
-		for (long rolloutId : this.store.rolloutIdsIn(ACTIVE)) {
-			this.driver.reconcile(rolloutId, Duration.ZERO);
+	private void beat() {
+		try {
+			this.ownership.renew();
+			for (long rolloutId : this.ownership.takeOver()) {
+				this.driver.forgetCalls(rolloutId);
+				this.driver.reconcile(rolloutId, Duration.ZERO);
+			}
+			for (long rolloutId : this.ownership.owned()) {
+				catchUpTimers(rolloutId);
+				this.driver.stepAfterCommand(rolloutId);
+				this.ownership.releaseIfDone(rolloutId);
+			}
 		}
+		catch (RuntimeException ex) {
+			log.warn("Heartbeat of node {} failed; trying again in {}", this.ownership.node(),
+					this.properties.heartbeatInterval(), ex);
+		}
+	}
+
+	/**
+	 * Starts a scheduled rollout and ends a bake whose time has come, should their Quartz
+	 * trigger have been lost or have failed.
+	 */
+	private void catchUpTimers(long rolloutId) {
+		Instant now = this.clock.instant();
+		RolloutRow rollout = this.store.rollout(rolloutId).orElse(null);
+		if (rollout == null) {
+			return;
+		}
+		if (rollout.state() == RolloutState.SCHEDULED && !rollout.notBefore().isAfter(now)) {
+			this.commands.startScheduled(rolloutId);
+		}
+		for (WaveRow wave : this.store.waves(rolloutId)) {
+			if (wave.state() == WaveState.BAKING && !wave.bakeUntil().isAfter(now)) {
+				this.commands.endBake(rolloutId, wave.position());
+			}
+		}
+	}
+
+	@PreDestroy
+	void stop() {
+		this.heartbeat.shutdownNow();
 	}
 
 }

@@ -11,9 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.LongPredicate;
 import org.springframework.stereotype.Component;
 
@@ -24,9 +22,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class Recovery {
-
-	private static final Set<RolloutState> INSTALLING = EnumSet.of(RolloutState.RUNNING, RolloutState.PAUSED,
-			RolloutState.HALTED);
 
 	private final RolloutStore store;
 
@@ -78,7 +73,12 @@ class Recovery {
 		return orphans;
 	}
 
-	/** What to do with an orphaned install, now that its connector said what it knows. */
+	/**
+	 * What to do with an orphaned install, now that its connector said what it knows: a
+	 * finished call is recorded, one under way is joined by sending it again under its
+	 * key, and one the connector never saw is sent only while the rollout runs; otherwise
+	 * its target goes back among the pending, never having been touched.
+	 */
 	Resolution resolve(Call call, CallStatus status) {
 		DeploymentRow current = this.store.deployment(call.deploymentId()).orElseThrow();
 		if (current.state() != DeploymentState.DISPATCHED || !call.key().equals(current.idempotencyKey())) {
@@ -88,13 +88,11 @@ class Recovery {
 			return Resolution.RECORD;
 		}
 		RolloutState state = this.store.rollout(call.rolloutId()).orElseThrow().state();
-		if (status == CallStatus.running() || INSTALLING.contains(state)) {
+		if (status == CallStatus.running() || state == RolloutState.RUNNING) {
 			return Resolution.SEND;
 		}
-		this.tx.run(call.rolloutId(),
-				() -> this.store.settle(call.deploymentId(), call.key(), DeploymentState.FAILED, current.cause(),
-						current.exitCode(), "Never reached the target, and the rollout no longer installs", null,
-						this.clock.instant()));
+		this.tx.run(call.rolloutId(), () -> this.store.release(call.deploymentId(), call.key(),
+				"Never reached the target; back among the pending while the rollout is " + state));
 		return Resolution.STEP;
 	}
 

@@ -101,10 +101,13 @@ class ResultRecorder {
 					call.target().name(), Outcome.describe(result));
 		}
 		else if (cause.isTargetFailure()
-				|| (cause.isTransientTargetError() && deployment.attempts() >= this.properties.maxAttempts())) {
-			String message = cause.isTransientTargetError()
-					? "%s (gave up after %d attempts)".formatted(result.message(), deployment.attempts())
-					: result.message();
+				|| (cause.isTransientTargetError() && deployment.attempts() >= this.properties.maxAttempts())
+				|| (cause.isConnectorError() && this.store.countConnectorError(call.deploymentId(),
+						call.key()) >= this.properties.maxAttempts())) {
+			String message = cause.isTargetFailure() ? result.message()
+					: "%s (gave up after %d %s)".formatted(result.message(),
+							cause.isTransientTargetError() ? deployment.attempts() : this.properties.maxAttempts(),
+							cause.isTransientTargetError() ? "attempts" : "connector errors");
 			this.store.settle(call.deploymentId(), call.key(), DeploymentState.FAILED, cause, result.exitCode(),
 					message, version, now);
 			this.journal.append(call.rolloutId(), EventJournal.ENGINE, "TARGET_FAILED", call.wave(),

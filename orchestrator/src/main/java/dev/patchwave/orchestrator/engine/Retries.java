@@ -8,22 +8,19 @@ import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.target.TargetRepository;
 import java.time.Clock;
-import java.util.EnumSet;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
  * Decides how a target that waited for a retry is tried again. A transient target error
- * starts a new attempt under a new key; an infrastructure error resends the same attempt,
- * because the install may have started.
+ * starts a new attempt under a new key, and only while the rollout runs: nothing new is
+ * sent for a paused, halted or aborted rollout. An infrastructure or connector error
+ * resends the same attempt, because the install may have started; unless the rollout
+ * runs, its connector is asked first, and only an install under way is joined.
  */
 @Component
 class Retries {
-
-	/** States in which an install already under way may still be retried. */
-	private static final Set<RolloutState> INSTALLING = EnumSet.of(RolloutState.RUNNING, RolloutState.PAUSED,
-			RolloutState.HALTED);
 
 	private final RolloutStore store;
 
@@ -43,25 +40,43 @@ class Retries {
 		this.clock = clock;
 	}
 
-	/** What to do with a target whose retry is due; empty when it no longer waits. */
+	/**
+	 * What to do with a target whose retry is due; empty when it no longer waits or must
+	 * wait on until the rollout runs again.
+	 */
 	Optional<Action> due(RolloutRow rollout, long deploymentId) {
 		DeploymentRow deployment = this.store.deployment(deploymentId).orElseThrow();
 		if (deployment.state() != DeploymentState.DISPATCHED || deployment.retryAt() == null) {
 			return Optional.empty();
 		}
+		boolean newAttempt = deployment.cause() == ResultCause.TRANSIENT_TARGET_ERROR;
 		Call waiting = new Call(rollout.id(), deploymentId, deployment.wave(), deployment.idempotencyKey(),
 				this.targets.find(deployment.targetId()).orElseThrow(), this.patches.get(rollout.patchId()));
-		if (!INSTALLING.contains(rollout.state())) {
-			// no new install now; but the one that met an infrastructure error may have
-			// run: ask,
-			// don't guess
-			return Optional.of(new Action(waiting, false));
+		if (rollout.state() != RolloutState.RUNNING) {
+			return newAttempt ? Optional.empty() : Optional.of(new Action(waiting, false));
 		}
-		String key = deployment.cause() == ResultCause.TRANSIENT_TARGET_ERROR
-				? Call.installKey(deploymentId, deployment.attempts() + 1) : deployment.idempotencyKey();
+		String key = newAttempt ? Call.installKey(deploymentId, deployment.attempts() + 1)
+				: deployment.idempotencyKey();
 		boolean claimed = this.tx.call(rollout.id(),
 				() -> this.store.markRetried(deployment, key, this.clock.instant()));
 		return claimed ? Optional.of(new Action(waiting.withKey(key), true)) : Optional.empty();
+	}
+
+	/**
+	 * A rollout that was aborted or is rolled back tries no busy target again: those fail
+	 * with the reason. Targets waiting after an infrastructure error may have installed;
+	 * their connector is asked instead.
+	 */
+	void dropWaiting(RolloutRow rollout) {
+		Instant now = this.clock.instant();
+		String reason = "Rollout %s while the target waited for a retry"
+			.formatted(rollout.state() == RolloutState.ABORTED ? "aborted" : "rolled back");
+		for (DeploymentRow waiting : this.store.dispatched(rollout.id())) {
+			if (waiting.retryAt() != null && waiting.cause() == ResultCause.TRANSIENT_TARGET_ERROR) {
+				this.tx.run(rollout.id(), () -> this.store.settle(waiting.id(), waiting.idempotencyKey(),
+						DeploymentState.FAILED, waiting.cause(), waiting.exitCode(), reason, null, now));
+			}
+		}
 	}
 
 	/** Send the call again, or ask its connector what became of it. */

@@ -42,8 +42,11 @@ class Rollbacks {
 
 	private final Clock clock;
 
+	private final EngineProperties properties;
+
 	Rollbacks(RolloutStore store, TargetRepository targets, EventJournal journal, Patches patches,
-			EngineTransactions tx, Clock clock) {
+			EngineTransactions tx, Clock clock, EngineProperties properties) {
+		this.properties = properties;
 		this.store = store;
 		this.targets = targets;
 		this.journal = journal;
@@ -100,22 +103,30 @@ class Rollbacks {
 	 * Records a rollback's result. Returns false when the system could not take the call
 	 * now, so the caller sends it again later.
 	 */
-	boolean record(Call call, InstallResult result) {
-		if (result.cause().isInfrastructureError()) {
-			return false;
+	boolean record(Call call, InstallResult answer) {
+		InstallResult result = answer;
+		if (answer.cause().isInfrastructureError() || answer.cause().isConnectorError()) {
+			int attempts = this.tx.call(call.rolloutId(),
+					() -> this.store.countRollbackAttempt(call.deploymentId(), call.key()));
+			if (attempts < this.properties.maxRollbackAttempts()) {
+				return false;
+			}
+			result = new InstallResult(answer.cause(), answer.exitCode(),
+					"%s (gave up after %d attempts)".formatted(answer.message(), attempts), null);
 		}
+		InstallResult settled = result;
 		boolean rolledBack = result.cause().isSuccess();
 		DeploymentState to = rolledBack ? DeploymentState.ROLLED_BACK : DeploymentState.ROLLBACK_FAILED;
 		String version = result.installedVersion() == null ? null : result.installedVersion().toString();
 		this.tx.run(call.rolloutId(), () -> {
-			if (this.store.settleRollback(call.deploymentId(), call.key(), to, result.cause(), result.exitCode(),
-					result.message(), version, this.clock.instant())) {
-				if (rolledBack && result.installedVersion() != null) {
-					this.targets.recordInstalledVersion(call.target().id(), result.installedVersion());
+			if (this.store.settleRollback(call.deploymentId(), call.key(), to, settled.cause(), settled.exitCode(),
+					settled.message(), version, this.clock.instant())) {
+				if (rolledBack && settled.installedVersion() != null) {
+					this.targets.recordInstalledVersion(call.target().id(), settled.installedVersion());
 				}
 				this.journal.append(call.rolloutId(), EventJournal.ENGINE,
 						rolledBack ? "TARGET_ROLLED_BACK" : "TARGET_ROLLBACK_FAILED", call.wave(), call.target().name(),
-						Outcome.describe(result));
+						Outcome.describe(settled));
 			}
 		});
 		return true;

@@ -1,6 +1,5 @@
 package dev.patchwave.orchestrator.engine;
 
-import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.rollout.AdvanceMode;
 import dev.patchwave.common.rollout.RolloutState;
@@ -9,7 +8,6 @@ import dev.patchwave.orchestrator.ConflictException;
 import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.event.RolloutChanged;
-import dev.patchwave.orchestrator.rollout.DeploymentRow;
 import dev.patchwave.orchestrator.rollout.RolloutOperations;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
@@ -64,18 +62,18 @@ public class RolloutCommands implements RolloutOperations {
 			RolloutRow rollout = rollout(rolloutId);
 			Instant now = this.clock.instant();
 			if (rollout.notBefore() != null && rollout.notBefore().isAfter(now)) {
-				this.tx.run(rolloutId, () -> {
+				this.tx.command(() -> {
 					this.store.moveRollout(rolloutId, rollout.state(), RolloutState.SCHEDULED, now);
 					this.scheduler.scheduleStart(rolloutId, rollout.notBefore());
 					this.journal.append(rolloutId, actor, "SCHEDULED", "Scheduled to start at " + rollout.notBefore());
 				});
 				return;
 			}
-			this.tx.run(rolloutId, () -> {
+			this.tx.command(() -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
 				this.journal.append(rolloutId, actor, "STARTED", "Rollout started");
 			});
-			this.driver.step(rolloutId);
+			this.driver.stepAfterCommand(rolloutId);
 		});
 	}
 
@@ -87,11 +85,11 @@ public class RolloutCommands implements RolloutOperations {
 				log.info("Scheduled start of rollout {} ignored: it is no longer scheduled", rolloutId);
 				return;
 			}
-			this.tx.run(rolloutId, () -> {
+			this.tx.command(() -> {
 				this.store.moveRollout(rolloutId, RolloutState.SCHEDULED, RolloutState.RUNNING, this.clock.instant());
 				this.journal.append(rolloutId, "scheduler", "STARTED", "Rollout started at its scheduled time");
 			});
-			this.driver.step(rolloutId);
+			this.driver.stepAfterCommand(rolloutId);
 		});
 	}
 
@@ -99,7 +97,7 @@ public class RolloutCommands implements RolloutOperations {
 	public void pause(long rolloutId, String actor) {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
-			this.tx.run(rolloutId, () -> {
+			this.tx.command(() -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.PAUSED, this.clock.instant());
 				this.journal.append(rolloutId, actor, "PAUSED", "Paused: no new target is dispatched");
 			});
@@ -112,7 +110,7 @@ public class RolloutCommands implements RolloutOperations {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
 			Instant now = this.clock.instant();
-			this.tx.run(rolloutId, () -> {
+			this.tx.command(() -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
 				String message = "Resumed";
 				for (WaveRow wave : this.store.waves(rolloutId)) {
@@ -126,7 +124,7 @@ public class RolloutCommands implements RolloutOperations {
 				}
 				this.journal.append(rolloutId, actor, "RESUMED", message);
 			});
-			this.driver.step(rolloutId);
+			this.driver.stepAfterCommand(rolloutId);
 		});
 	}
 
@@ -135,19 +133,18 @@ public class RolloutCommands implements RolloutOperations {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
 			Instant now = this.clock.instant();
-			this.tx.run(rolloutId, () -> {
+			this.tx.command(() -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ABORTED, now);
 				for (WaveRow wave : this.store.waves(rolloutId)) {
 					if (WaveState.transitions().isAllowed(wave.state(), WaveState.ABORTED)) {
 						this.store.moveWave(wave, WaveState.ABORTED, now);
 					}
 				}
-				dropWaitingRetries(rolloutId, "Rollout aborted while the target waited for a retry", now);
 				this.scheduler.cancelAll(rolloutId);
 				this.journal.append(rolloutId, actor, "ABORTED", "Aborted: no further target will be dispatched");
 			});
+			this.driver.stepAfterCommand(rolloutId);
 		});
-		this.publisher.publishEvent(new RolloutChanged(rolloutId));
 	}
 
 	@Override
@@ -164,12 +161,12 @@ public class RolloutCommands implements RolloutOperations {
 				throw new ConflictException(
 						"Rollout %d is %s; resume it before advancing".formatted(rolloutId, rollout.state()));
 			}
-			this.tx.run(rolloutId, () -> {
+			this.tx.command(() -> {
 				this.store.moveWave(waiting, WaveState.SUCCEEDED, this.clock.instant());
 				this.journal.append(rolloutId, actor, "WAVE_APPROVED", waiting.position(), null,
 						"Wave '%s' approved; the next wave may start".formatted(waiting.name()));
 			});
-			this.driver.step(rolloutId);
+			this.driver.stepAfterCommand(rolloutId);
 		});
 	}
 
@@ -178,19 +175,18 @@ public class RolloutCommands implements RolloutOperations {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
 			Instant now = this.clock.instant();
-			this.tx.run(rolloutId, () -> {
+			this.tx.command(() -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ROLLING_BACK, now);
 				for (WaveRow wave : this.store.waves(rolloutId)) {
 					if (wave.state() == WaveState.PENDING) {
 						this.store.moveWave(wave, WaveState.ABORTED, now);
 					}
 				}
-				dropWaitingRetries(rolloutId, "Rollout rolled back while the target waited for a retry", now);
 				this.scheduler.cancelAll(rolloutId);
 				this.journal.append(rolloutId, actor, "ROLLBACK_STARTED", "Rolling back %d installed targets"
 					.formatted(this.store.countDeployments(rolloutId, DeploymentState.SUCCEEDED)));
 			});
-			this.driver.step(rolloutId);
+			this.driver.stepAfterCommand(rolloutId);
 		});
 	}
 
@@ -208,29 +204,15 @@ public class RolloutCommands implements RolloutOperations {
 				return;
 			}
 			boolean auto = rollout.advance() == AdvanceMode.AUTO;
-			this.tx.run(rolloutId, () -> {
+			this.tx.command(() -> {
 				this.store.moveWave(wave, auto ? WaveState.SUCCEEDED : WaveState.AWAITING_APPROVAL,
 						this.clock.instant());
 				this.journal.append(rolloutId, EventJournal.ENGINE, auto ? "WAVE_SUCCEEDED" : "WAVE_AWAITING_APPROVAL",
 						position, null, auto ? "Wave '%s' baked without trouble and succeeded".formatted(wave.name())
 								: "Wave '%s' baked; an operator must advance the rollout".formatted(wave.name()));
 			});
-			this.driver.step(rolloutId);
+			this.driver.stepAfterCommand(rolloutId);
 		});
-	}
-
-	/**
-	 * Targets that a host turned away (busy) will not be tried again: they fail with the
-	 * given reason. Those waiting after an infrastructure error may have installed; their
-	 * retry asks the connector instead.
-	 */
-	private void dropWaitingRetries(long rolloutId, String reason, Instant now) {
-		for (DeploymentRow waiting : this.store.dispatched(rolloutId)) {
-			if (waiting.retryAt() != null && waiting.cause() == ResultCause.TRANSIENT_TARGET_ERROR) {
-				this.store.settle(waiting.id(), waiting.idempotencyKey(), DeploymentState.FAILED, waiting.cause(),
-						waiting.exitCode(), reason, null, now);
-			}
-		}
 	}
 
 	private RolloutRow rollout(long rolloutId) {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +51,8 @@ class RolloutDriver {
 
 	private final RolloutLocks locks;
 
+	private final Ownership ownership;
+
 	private final RolloutStore store;
 
 	private final WaveProgress progress;
@@ -76,8 +77,10 @@ class RolloutDriver {
 
 	private final EngineMetrics metrics;
 
-	/** Deployments whose connector call is outstanding on this node. */
-	private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+	/**
+	 * Deployments whose connector call is outstanding on this node, with their rollout.
+	 */
+	private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
 
 	private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
 
@@ -87,11 +90,12 @@ class RolloutDriver {
 	private final ScheduledExecutorService timers = Executors
 		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("patchwave-retry").daemon().factory());
 
-	RolloutDriver(RolloutLocks locks, RolloutStore store, WaveProgress progress, Dispatcher dispatcher,
-			ResultRecorder recorder, Retries retries, Rollbacks rollbacks, Recovery recovery,
+	RolloutDriver(RolloutLocks locks, Ownership ownership, RolloutStore store, WaveProgress progress,
+			Dispatcher dispatcher, ResultRecorder recorder, Retries retries, Rollbacks rollbacks, Recovery recovery,
 			ConnectorInstances connectors, ApplicationEventPublisher publisher, EngineProperties properties,
 			Clock clock, ObjectProvider<MeterRegistry> meterRegistry) {
 		this.locks = locks;
+		this.ownership = ownership;
 		this.store = store;
 		this.progress = progress;
 		this.dispatcher = dispatcher;
@@ -103,12 +107,31 @@ class RolloutDriver {
 		this.publisher = publisher;
 		this.properties = properties;
 		this.clock = clock;
-		this.metrics = new EngineMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), this.inFlight);
+		this.metrics = new EngineMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry),
+				this.inFlight.keySet());
+	}
+
+	/**
+	 * After a command: takes the rollout's next step here if this node owns the rollout
+	 * or can take its lease; otherwise its owner does at its next heartbeat.
+	 */
+	void stepAfterCommand(long rolloutId) {
+		if (this.ownership.acquire(rolloutId)) {
+			guarded(rolloutId, () -> step(rolloutId));
+		}
+		else {
+			log.info("Rollout {} is advanced by another node; it carries the command out at its next heartbeat",
+					rolloutId);
+			this.publisher.publishEvent(new RolloutChanged(rolloutId));
+		}
 	}
 
 	/** Takes the rollout as far as it can go now; the caller holds the rollout's lock. */
 	void step(long rolloutId) {
 		RolloutRow rollout = rollout(rolloutId);
+		if (rollout.state() == RolloutState.ABORTED || rollout.state() == RolloutState.ROLLING_BACK) {
+			this.retries.dropWaiting(rollout);
+		}
 		if (rollout.state() == RolloutState.ROLLING_BACK) {
 			this.rollbacks.step(rollout).forEach(this::sendRollback);
 		}
@@ -135,8 +158,8 @@ class RolloutDriver {
 	 * {@code minAge}, then takes a step.
 	 */
 	void reconcile(long rolloutId, Duration minAge) {
-		this.locks.run(rolloutId, () -> {
-			Recovery.Orphans orphans = this.recovery.orphans(rollout(rolloutId), minAge, this.inFlight::contains);
+		guarded(rolloutId, () -> {
+			Recovery.Orphans orphans = this.recovery.orphans(rollout(rolloutId), minAge, this.inFlight::containsKey);
 			orphans.retries().forEach(this::scheduleRetry);
 			orphans.installs().forEach(this::askStatus);
 			orphans.rollbacks().forEach(call -> {
@@ -148,18 +171,26 @@ class RolloutDriver {
 	}
 
 	/**
+	 * Forgets the calls of a rollout this node waited for: after the rollout was owned
+	 * elsewhere meanwhile, their connectors are asked afresh.
+	 */
+	void forgetCalls(long rolloutId) {
+		this.inFlight.values().removeIf(owner -> owner == rolloutId);
+	}
+
+	/**
 	 * Queues the call's outcome when it comes. A copy of the stage is timed out, so a
 	 * time limit never completes a stage the connector shares with later callers of the
 	 * key.
 	 */
 	private void track(Call call, CompletionStage<InstallResult> outcome) {
-		this.inFlight.add(call.deploymentId());
+		this.inFlight.put(call.deploymentId(), call.rolloutId());
 		Instant sent = this.clock.instant();
 		outcome.toCompletableFuture()
 			.copy()
 			.orTimeout(this.properties.resultTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((result, error) -> {
-				InstallResult settled = (error != null) ? failedCall(error) : result;
+				InstallResult settled = (error != null) ? ConnectorErrors.resultOf(error) : result;
 				this.metrics.recordResult(settled.cause(), Duration.between(sent, this.clock.instant()));
 				inbox(call.rolloutId()).results().add(new Outcome(call, settled));
 				this.work.execute(() -> drain(call.rolloutId()));
@@ -176,7 +207,7 @@ class RolloutDriver {
 		Inbox inbox = inbox(rolloutId);
 		while (!inbox.results().isEmpty() && inbox.draining().compareAndSet(false, true)) {
 			try {
-				this.locks.run(rolloutId, () -> {
+				guarded(rolloutId, () -> {
 					List<Outcome> batch = new ArrayList<>();
 					for (Outcome next = inbox.results().poll(); next != null; next = inbox.results().poll()) {
 						batch.add(next);
@@ -203,7 +234,7 @@ class RolloutDriver {
 	}
 
 	private void retry(long rolloutId, long deploymentId) {
-		this.locks.run(rolloutId, () -> this.retries.due(rollout(rolloutId), deploymentId).ifPresent(action -> {
+		guarded(rolloutId, () -> this.retries.due(rollout(rolloutId), deploymentId).ifPresent(action -> {
 			if (action.send()) {
 				this.dispatcher.send(List.of(action.call())).forEach(sent -> track(sent.call(), sent.outcome()));
 			}
@@ -220,8 +251,8 @@ class RolloutDriver {
 	private void askStatus(Call call) {
 		CompletionStage<CallStatus> known = attempt(
 				() -> this.connectors.connector(call.target().connector()).status(call.request()));
-		this.inFlight.add(call.deploymentId());
-		known.whenCompleteAsync((status, error) -> this.locks.run(call.rolloutId(), () -> {
+		this.inFlight.put(call.deploymentId(), call.rolloutId());
+		known.whenCompleteAsync((status, error) -> guarded(call.rolloutId(), () -> {
 			this.inFlight.remove(call.deploymentId());
 			if (error != null) {
 				log.info("Could not ask the connector about {} ({}); asking again at the next reconcile",
@@ -246,26 +277,51 @@ class RolloutDriver {
 		}), this.work);
 	}
 
+	/**
+	 * Sends a rollback. Its target counts as in flight until the rollback is settled,
+	 * also while a resend waits, so a reconcile never sends it a second time.
+	 */
 	private void sendRollback(Call call) {
 		CompletionStage<InstallResult> outcome = attempt(
 				() -> this.connectors.connector(call.target().connector()).rollback(call.request()));
-		this.inFlight.add(call.deploymentId());
+		this.inFlight.put(call.deploymentId(), call.rolloutId());
 		outcome.whenCompleteAsync((result, error) -> {
-			this.inFlight.remove(call.deploymentId());
-			InstallResult settled = (error != null) ? failedCall(error) : result;
-			this.locks.run(call.rolloutId(), () -> {
+			InstallResult settled = (error != null) ? ConnectorErrors.resultOf(error) : result;
+			guarded(call.rolloutId(), () -> {
 				if (this.rollbacks.record(call, settled)) {
+					this.inFlight.remove(call.deploymentId());
 					step(call.rolloutId());
 				}
 				else {
-					this.timers.schedule(() -> this.work.execute(() -> this.locks.run(call.rolloutId(), () -> {
-						if (this.rollbacks.stillRollingBack(call)) {
-							sendRollback(call);
-						}
-					})), this.properties.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+					this.timers.schedule(() -> this.work.execute(() -> resendRollback(call)),
+							this.properties.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
 				}
 			});
 		}, this.work);
+	}
+
+	private void resendRollback(Call call) {
+		guarded(call.rolloutId(), () -> {
+			if (this.rollbacks.stillRollingBack(call)) {
+				sendRollback(call);
+			}
+			else {
+				this.inFlight.remove(call.deploymentId());
+			}
+		});
+	}
+
+	/**
+	 * Runs under the rollout's lock; a lease lost to another node ends the work quietly,
+	 * since that node now carries it.
+	 */
+	private void guarded(long rolloutId, Runnable action) {
+		try {
+			this.locks.run(rolloutId, action);
+		}
+		catch (LeaseLostException ex) {
+			log.info("{}; leaving the rest to it", ex.getMessage());
+		}
 	}
 
 	private RolloutRow rollout(long rolloutId) {
@@ -279,10 +335,6 @@ class RolloutDriver {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-	}
-
-	private static InstallResult failedCall(Throwable error) {
-		return InstallResult.infrastructureError("Connector call failed: " + Outcome.rootMessage(error));
 	}
 
 	@PreDestroy

@@ -190,16 +190,20 @@ public class RolloutStore {
 	}
 
 	/**
-	 * The next pending targets of a wave in plan order: ids were given in the plan's
-	 * order.
+	 * The next pending targets of a wave in plan order (ids were given in the plan's
+	 * order), leaving out those behind the given connectors.
 	 */
-	public List<DeploymentRow> pending(WaveRow wave, int limit) {
+	public List<DeploymentRow> pending(WaveRow wave, int limit, Set<String> excludedConnectors) {
+		String exclusion = excludedConnectors.isEmpty() ? ""
+				: " AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id = d.target_id AND t.connector IN (:excluded))";
 		return this.jdbc
 			.sql("SELECT " + DEPLOYMENT_COLUMNS.replace("w.position", ":position AS position")
-					+ " FROM deployment d WHERE d.wave_id = :wave AND d.state = :state ORDER BY d.id LIMIT :limit")
+					+ " FROM deployment d WHERE d.wave_id = :wave AND d.state = :state" + exclusion
+					+ " ORDER BY d.id LIMIT :limit")
 			.param("position", wave.position())
 			.param("wave", wave.id())
 			.param("state", DeploymentState.PENDING.name())
+			.param("excluded", excludedConnectors.isEmpty() ? List.of("") : List.copyOf(excludedConnectors))
 			.param("limit", limit)
 			.query(RolloutStore::mapDeployment)
 			.list();
@@ -268,7 +272,7 @@ public class RolloutStore {
 		deployment.state().moveTo(DeploymentState.DISPATCHED);
 		return this.jdbc.sql("""
 				UPDATE deployment SET state = ?, attempts = attempts + 1, idempotency_key = ?, dispatched_at = ?,
-				  retry_at = NULL, finished_at = NULL
+				  retry_at = NULL, finished_at = NULL, connector_errors = 0
 				WHERE id = ? AND state = ?""")
 			.params(DeploymentState.DISPATCHED.name(), key, timestamp(at), deployment.id(), deployment.state().name())
 			.update() == 1;
@@ -295,7 +299,8 @@ public class RolloutStore {
 		deployment.state().moveTo(DeploymentState.ROLLING_BACK);
 		return this.jdbc
 			.sql("""
-					UPDATE deployment SET state = ?, idempotency_key = ?, dispatched_at = ?, finished_at = NULL, retry_at = NULL
+					UPDATE deployment SET state = ?, idempotency_key = ?, dispatched_at = ?, finished_at = NULL, retry_at = NULL,
+					  rollback_attempts = 0
 					WHERE id = ? AND state = ?""")
 			.params(DeploymentState.ROLLING_BACK.name(), key, timestamp(at), deployment.id(), deployment.state().name())
 			.update() == 1;
@@ -366,6 +371,45 @@ public class RolloutStore {
 			.params(cause.name(), exitCode, truncate(message), timestamp(retryAt), deploymentId,
 					DeploymentState.DISPATCHED.name(), key)
 			.update() == 1;
+	}
+
+	/**
+	 * Puts a dispatched target whose call never reached its connector back among the
+	 * pending, for a rollout that no longer sends anything new.
+	 */
+	public boolean release(long deploymentId, String key, String message) {
+		DeploymentState.DISPATCHED.moveTo(DeploymentState.PENDING);
+		return this.jdbc.sql("""
+				UPDATE deployment SET state = ?, message = ?, dispatched_at = NULL, retry_at = NULL
+				WHERE id = ? AND state = ? AND idempotency_key = ?""")
+			.params(DeploymentState.PENDING.name(), truncate(message), deploymentId, DeploymentState.DISPATCHED.name(),
+					key)
+			.update() == 1;
+	}
+
+	/**
+	 * Counts one more connector error on the current attempt; returns how many it has
+	 * had.
+	 */
+	public int countConnectorError(long deploymentId, String key) {
+		return countUp("connector_errors", DeploymentState.DISPATCHED, deploymentId, key);
+	}
+
+	/** Counts one more send of the current rollback; returns how many it has had. */
+	public int countRollbackAttempt(long deploymentId, String key) {
+		return countUp("rollback_attempts", DeploymentState.ROLLING_BACK, deploymentId, key);
+	}
+
+	private int countUp(String column, DeploymentState state, long deploymentId, String key) {
+		this.jdbc
+			.sql("UPDATE deployment SET " + column + " = " + column
+					+ " + 1 WHERE id = ? AND state = ? AND idempotency_key = ?")
+			.params(deploymentId, state.name(), key)
+			.update();
+		return this.jdbc.sql("SELECT " + column + " FROM deployment WHERE id = ?")
+			.param(deploymentId)
+			.query(Integer.class)
+			.single();
 	}
 
 	/**
