@@ -33,6 +33,8 @@ public final class Fleet {
 
 	private String connector;
 
+	private int connectorsMade;
+
 	public Fleet(ConnectorInstances connectors, TargetService targets) {
 		this.connectors = connectors;
 		this.targets = targets;
@@ -52,7 +54,8 @@ public final class Fleet {
 
 	/** A connector instance of its own for this fleet. */
 	public Fleet withConnector(String type, Map<String, String> settings) {
-		this.connector = type + "-" + this.run;
+		this.connector = type + "-" + this.run + (this.connector == null ? "" : "-" + this.connectorsMade);
+		this.connectorsMade++;
 		this.connectors.create(this.connector, type, settings);
 		return this;
 	}
@@ -62,8 +65,16 @@ public final class Fleet {
 	 * labels of its own.
 	 */
 	public Fleet withTargets(int count, IntFunction<Map<String, String>> extraLabels) {
+		return withTargets(0, count, extraLabels);
+	}
+
+	/**
+	 * Registers targets host-{@code first} to host-{@code first + count - 1} behind the
+	 * fleet's current connector.
+	 */
+	public Fleet withTargets(int first, int count, IntFunction<Map<String, String>> extraLabels) {
 		List<TargetSpec> specs = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
+		for (int i = first; i < first + count; i++) {
 			Map<String, String> labels = new HashMap<>(extraLabels.apply(i));
 			labels.put("run", this.run);
 			labels.put("app", "apex-central");

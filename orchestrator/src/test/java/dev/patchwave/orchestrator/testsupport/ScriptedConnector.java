@@ -12,6 +12,7 @@ import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.Target;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A stand-in deployment system for engine tests. A target's label {@code script} lists
  * the exit codes of its attempts, separated by '/', e.g. {@code 1618/0}: busy first, then
- * installed; without it, every install succeeds. Installs complete after a fixed latency
- * or, when gated, only when the test releases them.
+ * installed; without it, every install succeeds; {@code npe} makes the call throw, as a
+ * connector with a bug would. The label {@code rollback} gives the exit code of its
+ * rollback. Installs complete after a fixed latency or, when gated, only when the test
+ * releases them. The test can take the system down, and tell it of calls made before a
+ * crash.
  */
 public class ScriptedConnector implements Connector {
 
@@ -48,6 +52,8 @@ public class ScriptedConnector implements Connector {
 	private final Map<String, Version> versionsBefore = new ConcurrentHashMap<>();
 
 	private final AtomicInteger maxInFlight = new AtomicInteger();
+
+	private volatile boolean down;
 
 	ScriptedConnector(long latencyMillis, boolean gated) {
 		this.latencyMillis = latencyMillis;
@@ -71,13 +77,34 @@ public class ScriptedConnector implements Connector {
 
 	@Override
 	public CompletionStage<InstallResult> rollback(InstallRequest request) {
+		int exit = Integer.parseInt(request.target().labels().getOrDefault("rollback", "0"));
+		if (exit != 0) {
+			return CompletableFuture.completedStage(new InstallResult(ResultCause.FATAL_TARGET_ERROR, exit,
+					MsiexecExitCodes.describe(exit), request.patch().fixedVersion()));
+		}
 		return CompletableFuture.completedStage(new InstallResult(ResultCause.SUCCEEDED, 0, "removed",
 				this.versionsBefore.getOrDefault(request.target().name(), request.target().installedVersion())));
 	}
 
 	@Override
 	public ConnectorHealth health() {
-		return ConnectorHealth.up();
+		return this.down ? new ConnectorHealth(ConnectorHealth.Status.DOWN, "scripted outage", Instant.now(), null)
+				: ConnectorHealth.up();
+	}
+
+	/** Takes the system down or brings it back; while down it takes no call. */
+	public void setDown(boolean down) {
+		this.down = down;
+	}
+
+	/**
+	 * Tells the system of an install that ran under this key before the test began, as
+	 * one a crashed node sent: it counts as an install, and the key answers its outcome.
+	 */
+	public void remember(InstallRequest request, int exitCode) {
+		this.installed.add(request.target().name());
+		this.attemptsByTarget.computeIfAbsent(request.target().name(), name -> new AtomicInteger()).incrementAndGet();
+		this.byKey.put(request.idempotencyKey(), CompletableFuture.completedFuture(result(request, exitCode)));
 	}
 
 	@Override
@@ -87,7 +114,19 @@ public class ScriptedConnector implements Connector {
 
 	@Override
 	public CompletionStage<InstallResult> install(InstallRequest request) {
+		if (this.down) {
+			return CompletableFuture.completedStage(InstallResult.infrastructureError("scripted outage"));
+		}
+		if ("npe".equals(request.target().labels().get("script"))) {
+			throw new NullPointerException("scripted bug in the connector");
+		}
 		return this.byKey.computeIfAbsent(request.idempotencyKey(), key -> begin(request));
+	}
+
+	private static InstallResult result(InstallRequest request, int exit) {
+		return new InstallResult(MsiexecExitCodes.classify(exit), exit, MsiexecExitCodes.describe(exit),
+				MsiexecExitCodes.classify(exit).isSuccess() ? request.patch().fixedVersion()
+						: request.target().installedVersion());
 	}
 
 	private CompletableFuture<InstallResult> begin(InstallRequest request) {
@@ -98,9 +137,7 @@ public class ScriptedConnector implements Connector {
 		this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 		List<String> script = List.of(request.target().labels().getOrDefault("script", "0").split("/"));
 		int exit = Integer.parseInt(script.get(Math.min(attempt, script.size()) - 1));
-		InstallResult result = new InstallResult(MsiexecExitCodes.classify(exit), exit, MsiexecExitCodes.describe(exit),
-				MsiexecExitCodes.classify(exit).isSuccess() ? request.patch().fixedVersion()
-						: request.target().installedVersion());
+		InstallResult result = result(request, exit);
 		CompletableFuture<InstallResult> future = new CompletableFuture<>();
 		Runnable complete = () -> {
 			this.inFlight.decrementAndGet();
