@@ -152,17 +152,34 @@ final class AwxConnector implements Connector {
 		outcome.complete(result);
 	}
 
+	/**
+	 * Asks AWX, not this connector's memory, so that a controller that restarted learns
+	 * the truth: the newest job of the install template carrying the key, read once and
+	 * never followed. A job that ended but whose events AWX is still storing has no host
+	 * summaries yet, so it still counts as running. Completes exceptionally when AWX does
+	 * not answer.
+	 */
 	@Override
 	public CompletionStage<CallStatus> status(InstallRequest request) {
-		String idempotencyKey = request.idempotencyKey();
-		CompletableFuture<InstallResult> known = this.outcomes.get(idempotencyKey);
-		if (known != null) {
-			return CompletableFuture.completedStage(CallStatus.of(known));
-		}
-		return async(() -> this.launcher.jobFor(this.api.template(this.settings.installJobTemplate()), idempotencyKey))
-			.thenCompose(job -> job.isEmpty() ? CompletableFuture.completedStage(CallStatus.neverSeen())
-					: this.follower.follow(job.get())
-						.thenApply(finished -> CallStatus.finished(resultFor(finished, idempotencyKey))));
+		String key = request.idempotencyKey();
+		return async(() -> {
+			JobTemplate template = this.api.template(this.settings.installJobTemplate());
+			Optional<AwxJob> listed = this.api.jobWithKey(template.id(), key);
+			if (listed.isEmpty()) {
+				return CallStatus.neverSeen();
+			}
+			if (!listed.get().isFinished()) {
+				return CallStatus.running();
+			}
+			// The list view leaves out whether the events are stored; the job itself
+			// says.
+			AwxJob job = this.api.job(listed.get().id());
+			if (!job.isFinished() || !job.eventsProcessed()) {
+				return CallStatus.running();
+			}
+			FinishedJob finished = new FinishedJob(job, this.api.hostSummaries(job.id()), null);
+			return CallStatus.finished(resultFor(finished, key));
+		});
 	}
 
 	private static InstallResult resultFor(FinishedJob finished, String key) {

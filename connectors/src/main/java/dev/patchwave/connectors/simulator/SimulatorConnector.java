@@ -13,8 +13,12 @@ import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.Target;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +40,16 @@ import org.slf4j.LoggerFactory;
  * label {@code simulate=fail} or {@code simulate=unreachable}. It counts what it was
  * asked to do, so tests can prove that installs ran exactly once and how many ran at the
  * same time.
+ *
+ * <p>
+ * With {@code recordFile} set, the simulated system keeps its record there as well as in
+ * memory, so that it outlives the JVM: one line per install started and per install
+ * finished ({@link InstallRecord}). A simulator created on an existing file answers the
+ * keys it holds as the real system would after a controller crash: finished keys with
+ * their outcome, installs never again for a known key, status from the record. An install
+ * that was started but not finished when the JVM died is one the simulated fleet went on
+ * with while the controller was gone: it is finished on creation with the outcome it
+ * would have drawn (the same for a given seed, target and attempt), and recorded so.
  */
 public final class SimulatorConnector implements Connector {
 
@@ -67,6 +81,9 @@ public final class SimulatorConnector implements Connector {
 	 */
 	private final ConcurrentMap<String, Version> versionsBefore = new ConcurrentHashMap<>();
 
+	/** Null without the {@code recordFile} setting. */
+	private final InstallRecord record;
+
 	private volatile boolean outage;
 
 	private volatile Instant outageSince;
@@ -79,6 +96,53 @@ public final class SimulatorConnector implements Connector {
 		// their latency hold none.
 		this.executor = new ScheduledThreadPoolExecutor(Runtime.getRuntime().availableProcessors(),
 				Thread.ofPlatform().daemon().name("simulator-" + name + "-", 0).factory());
+		this.record = settings.recordFile().map(InstallRecord::open).orElse(null);
+		if (this.record != null) {
+			recover(name);
+		}
+	}
+
+	/**
+	 * Takes up the installs of the record file, finishing those a crash cut short. A
+	 * started line is written once the install is under way, so with no latency its
+	 * finished line may come first, or alone.
+	 */
+	private void recover(String name) {
+		Map<String, InstallRecord.Line> started = new LinkedHashMap<>();
+		Map<String, InstallRecord.Line> finished = new LinkedHashMap<>();
+		for (InstallRecord.Line line : this.record.lines()) {
+			(InstallRecord.STARTED.equals(line.event()) ? started : finished).put(line.key(), line);
+		}
+		Set<String> keys = new LinkedHashSet<>(started.keySet());
+		keys.addAll(finished.keySet());
+		int completed = 0;
+		for (String key : keys) {
+			InstallRecord.Line start = started.get(key);
+			InstallRecord.Line end = finished.get(key);
+			String target = (start != null) ? start.target() : end.target();
+			this.installCounts.merge(target, 1, Integer::sum);
+			this.totalInstalls.incrementAndGet();
+			Version before = (start != null) ? InstallRecord.Line.version(start.before()) : null;
+			if (before != null) {
+				this.versionsBefore.putIfAbsent(target, before);
+			}
+			InstallResult result;
+			if (end != null) {
+				result = end.result();
+			}
+			else {
+				result = outcome(start.simulate(), InstallRecord.Line.version(start.fixedVersion()), before,
+						random(target, start.attempt()));
+				this.record.append(InstallRecord.Line.finished(key, target, result));
+				completed++;
+			}
+			if (result.installedVersion() != null) {
+				this.versions.put(target, result.installedVersion());
+			}
+			this.outcomes.put(key, CompletableFuture.completedStage(result));
+		}
+		logger.info("Simulator {} took up {} installs from {}, finishing {} that a crash cut short", name, keys.size(),
+				this.settings.recordFile().orElseThrow(), completed);
 	}
 
 	@Override
@@ -120,7 +184,7 @@ public final class SimulatorConnector implements Connector {
 			this.versions.put(target.name(), before);
 			result
 				.complete(new InstallResult(ResultCause.SUCCEEDED, MsiexecExitCodes.SUCCESS, "patch removed", before));
-		}, delayNanos(random(target, 0)), TimeUnit.NANOSECONDS);
+		}, delayNanos(random(target.name(), 0)), TimeUnit.NANOSECONDS);
 		return result.minimalCompletionStage();
 	}
 
@@ -155,9 +219,10 @@ public final class SimulatorConnector implements Connector {
 		}
 		int attempt = this.installCounts.merge(target.name(), 1, Integer::sum);
 		this.totalInstalls.incrementAndGet();
-		RandomGenerator random = random(target, attempt);
+		RandomGenerator random = random(target.name(), attempt);
 		long delayNanos = delayNanos(random);
-		InstallResult outcome = outcome(request, random);
+		String simulate = target.labels().get(SIMULATE_LABEL);
+		InstallResult outcome = outcome(simulate, request.patch().fixedVersion(), target.installedVersion(), random);
 		CompletableFuture<InstallResult> result = new CompletableFuture<>();
 		this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 		try {
@@ -170,6 +235,10 @@ public final class SimulatorConnector implements Connector {
 			this.installCounts.merge(target.name(), -1, Integer::sum);
 			return CompletableFuture.completedStage(InstallResult.infrastructureError("simulator connector is closed"));
 		}
+		if (this.record != null) {
+			this.record.append(InstallRecord.Line.started(request.idempotencyKey(), target.name(), attempt, simulate,
+					request.patch().fixedVersion(), target.installedVersion()));
+		}
 		logger.debug("Installing {} on {} (key {})", request.patch().id(), target.name(), request.idempotencyKey());
 		// Callers share this stage, so none of them may complete it in place of the
 		// install.
@@ -181,12 +250,15 @@ public final class SimulatorConnector implements Connector {
 		if (outcome.installedVersion() != null) {
 			this.versions.put(request.target().name(), outcome.installedVersion());
 		}
+		if (this.record != null) {
+			this.record.append(InstallRecord.Line.finished(request.idempotencyKey(), request.target().name(), outcome));
+		}
 		logger.debug("Install on {} (key {}) finished: {}", request.target().name(), request.idempotencyKey(),
 				outcome.cause());
 		result.complete(outcome);
 	}
 
-	private RandomGenerator random(Target target, int attempt) {
+	private RandomGenerator random(String targetName, int attempt) {
 		if (this.settings.seed().isEmpty()) {
 			return ThreadLocalRandom.current();
 		}
@@ -194,7 +266,7 @@ public final class SimulatorConnector implements Connector {
 		// outcomes do not depend
 		// on the order in which concurrent dispatchers happen to call, nor on how
 		// idempotency keys are made.
-		long seed = 31 * (31 * this.settings.seed().getAsLong() + target.name().hashCode()) + attempt;
+		long seed = 31 * (31 * this.settings.seed().getAsLong() + targetName.hashCode()) + attempt;
 		return new SplittableRandom(seed);
 	}
 
@@ -204,16 +276,18 @@ public final class SimulatorConnector implements Connector {
 		return (jitter > 0) ? latency + random.nextLong(jitter + 1) : latency;
 	}
 
-	private InstallResult outcome(InstallRequest request, RandomGenerator random) {
-		Target target = request.target();
-		String simulate = target.labels().get(SIMULATE_LABEL);
+	/**
+	 * The outcome drawn for an install, from the target's {@code simulate} label, the
+	 * patch's fixed version and the version the target ran before.
+	 */
+	private InstallResult outcome(String simulate, Version fixedVersion, Version before, RandomGenerator random) {
 		if ("unreachable".equals(simulate)) {
 			// Nothing answered, so there is neither an exit code nor a version read back.
 			return new InstallResult(ResultCause.UNREACHABLE_TARGET, null, "target did not answer (simulated)", null);
 		}
 		int exitCode = "fail".equals(simulate) ? MsiexecExitCodes.FATAL_ERROR : drawExitCode(random);
 		ResultCause cause = MsiexecExitCodes.classify(exitCode);
-		Version installedVersion = cause.isSuccess() ? request.patch().fixedVersion() : target.installedVersion();
+		Version installedVersion = cause.isSuccess() ? fixedVersion : before;
 		return new InstallResult(cause, exitCode, MsiexecExitCodes.describe(exitCode), installedVersion);
 	}
 

@@ -1,10 +1,14 @@
 package dev.patchwave.connectors.simulator;
 
 import dev.patchwave.common.connector.InvalidConnectorConfigException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 
@@ -12,9 +16,12 @@ import java.util.TreeSet;
  * How the simulator behaves: how long an install takes and how often it fails, retries or
  * asks for a reboot. Every setting is optional; without a seed the random draws differ
  * from run to run.
+ *
+ * @param recordFile where the simulator keeps its record of installs across restarts, or
+ * empty to keep it in memory only
  */
 record SimulatorSettings(Duration installLatency, Duration latencyJitter, double failureRate, double transientRate,
-		double rebootRate, OptionalLong seed) {
+		double rebootRate, OptionalLong seed, Optional<Path> recordFile) {
 
 	static final String INSTALL_LATENCY = "installLatency";
 
@@ -28,6 +35,8 @@ record SimulatorSettings(Duration installLatency, Duration latencyJitter, double
 
 	static final String SEED = "seed";
 
+	static final String RECORD_FILE = "recordFile";
+
 	/**
 	 * Longer than any real install; a larger value is a typo, and the cap keeps delays
 	 * far from overflow.
@@ -35,7 +44,7 @@ record SimulatorSettings(Duration installLatency, Duration latencyJitter, double
 	private static final Duration MAX_DURATION = Duration.ofDays(1);
 
 	private static final List<String> KNOWN_SETTINGS = List.of(FAILURE_RATE, INSTALL_LATENCY, LATENCY_JITTER,
-			REBOOT_RATE, SEED, TRANSIENT_RATE);
+			REBOOT_RATE, RECORD_FILE, SEED, TRANSIENT_RATE);
 
 	static SimulatorSettings parse(Map<String, String> settings) {
 		// Sorted, so the same misspelt configuration always names the same setting.
@@ -47,7 +56,27 @@ record SimulatorSettings(Duration installLatency, Duration latencyJitter, double
 		}
 		return new SimulatorSettings(duration(settings, INSTALL_LATENCY, Duration.ofSeconds(2)),
 				duration(settings, LATENCY_JITTER, Duration.ZERO), rate(settings, FAILURE_RATE),
-				rate(settings, TRANSIENT_RATE), rate(settings, REBOOT_RATE), seed(settings));
+				rate(settings, TRANSIENT_RATE), rate(settings, REBOOT_RATE), seed(settings), recordFile(settings));
+	}
+
+	private static Optional<Path> recordFile(Map<String, String> settings) {
+		String text = settings.get(RECORD_FILE);
+		if (text == null || text.isBlank()) {
+			return Optional.empty();
+		}
+		Path file;
+		try {
+			file = Path.of(text.strip()).toAbsolutePath();
+		}
+		catch (InvalidPathException ex) {
+			throw new InvalidConnectorConfigException(RECORD_FILE,
+					"%s must be a file path, got '%s'".formatted(RECORD_FILE, text));
+		}
+		if (!Files.isDirectory(file.getParent())) {
+			throw new InvalidConnectorConfigException(RECORD_FILE,
+					"%s: the directory %s does not exist".formatted(RECORD_FILE, file.getParent()));
+		}
+		return Optional.of(file);
 	}
 
 	private static Duration duration(Map<String, String> settings, String name, Duration defaultValue) {

@@ -5,6 +5,9 @@ import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.patch.InstallSteps;
 import dev.patchwave.common.patch.Patch;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The commands that install, verify and roll back one patch over SSH: each the
@@ -27,6 +30,18 @@ record PatchSteps(CommandTemplate install, CommandTemplate verify, CommandTempla
 				step("verify", patch, settings, (catalog != null) ? catalog.verify() : null),
 				step("rollback", patch, settings, (catalog != null) ? catalog.rollback() : null),
 				(catalog != null) ? catalog.exitCodes() : Map.of());
+	}
+
+	/**
+	 * The exit codes that count as success, after which the verify command runs: Windows
+	 * Installer's and those the patch maps to a success.
+	 */
+	Set<Integer> successCodes() {
+		return Stream
+			.concat(Stream.of(MsiexecExitCodes.SUCCESS, MsiexecExitCodes.REBOOT_REQUIRED,
+					MsiexecExitCodes.REBOOT_INITIATED), this.exitCodes.keySet().stream())
+			.filter(code -> classify(code).isSuccess())
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	ResultCause classify(int exitCode) {

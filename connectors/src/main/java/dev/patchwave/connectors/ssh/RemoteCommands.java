@@ -37,32 +37,47 @@ final class RemoteCommands {
 	}
 
 	CommandResult run(ClientSession session, HostPort host, String command) {
-		OutputTail stdout = new OutputTail(STDOUT_TAIL_BYTES);
+		return run(session, host, command, this.commandTimeout, STDOUT_TAIL_BYTES);
+	}
+
+	/**
+	 * Runs the command, waiting at most the timeout, and keeps the last
+	 * {@code stdoutTailBytes} of its standard output.
+	 * @throws SshFailure when the command could not be started: nothing ran
+	 * @throws ConnectionLost when the connection failed after the command started
+	 * @throws NoResultInTime when the command gave no exit code within the timeout
+	 */
+	CommandResult run(ClientSession session, HostPort host, String command, Duration timeout, int stdoutTailBytes) {
+		OutputTail stdout = new OutputTail(stdoutTailBytes);
 		OutputTail output = new OutputTail(this.outputTailBytes);
 		try (ChannelExec channel = session.createExecChannel(command)) {
 			channel.setOut(new Both(stdout, output));
 			channel.setErr(output);
-			channel.open().verify(this.openTimeout);
-			Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
-					this.commandTimeout);
+			try {
+				channel.open().verify(this.openTimeout);
+			}
+			catch (IOException ex) {
+				throw new SshFailure(ResultCause.UNREACHABLE_TARGET,
+						"could not start a command on %s: %s".formatted(host, ex.getMessage()));
+			}
+			Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
 			if (!events.contains(ClientChannelEvent.CLOSED)) {
 				// Closing the channel is all SSH offers: a command that ignores its
 				// closed output runs on.
 				channel.close(true);
-				throw new SshFailure(ResultCause.FATAL_TARGET_ERROR,
-						result(0, stdout, output).withOutput("no result within " + this.commandTimeout));
+				throw new NoResultInTime(result(0, stdout, output).withOutput("no result within " + timeout));
 			}
 			Integer exitStatus = channel.getExitStatus();
 			if (exitStatus == null) {
 				throw session.isOpen() ? new SshFailure(ResultCause.FATAL_TARGET_ERROR,
 						result(0, stdout, output).withOutput("the command ended without an exit code"
 								+ ((channel.getExitSignal() != null) ? ", by signal " + channel.getExitSignal() : "")))
-						: lost(host, "the connection closed");
+						: new ConnectionLost(host, "the connection closed");
 			}
 			return result(exitStatus, stdout, output);
 		}
 		catch (IOException ex) {
-			throw lost(host, ex.getMessage());
+			throw new ConnectionLost(host, ex.getMessage());
 		}
 	}
 
@@ -70,9 +85,28 @@ final class RemoteCommands {
 		return new CommandResult(exitCode, stdout.text(), this.redaction.apply(output.text()));
 	}
 
-	private static SshFailure lost(HostPort host, String reason) {
-		return new SshFailure(ResultCause.UNREACHABLE_TARGET,
-				"the SSH connection to %s failed: %s".formatted(host, reason));
+	/**
+	 * The connection failed while the command ran: whether it ended, and how, only the
+	 * target can tell.
+	 */
+	static final class ConnectionLost extends SshFailure {
+
+		ConnectionLost(HostPort host, String reason) {
+			super(ResultCause.UNREACHABLE_TARGET, "the SSH connection to %s failed: %s".formatted(host, reason));
+		}
+
+	}
+
+	/**
+	 * The command gave no exit code in time; it may still run, or have ended unheard on a
+	 * stalled connection.
+	 */
+	static final class NoResultInTime extends SshFailure {
+
+		NoResultInTime(String message) {
+			super(ResultCause.FATAL_TARGET_ERROR, message);
+		}
+
 	}
 
 	/**

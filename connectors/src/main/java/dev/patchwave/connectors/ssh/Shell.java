@@ -1,11 +1,16 @@
 package dev.patchwave.connectors.ssh;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The shell of the targets: how a value is quoted, and how a script is handed to the SSH
@@ -19,6 +24,14 @@ enum Shell {
 	 * steps' exit codes.
 	 */
 	POSIX("posix") {
+		/**
+		 * Quoted once per connector: each call only appends its own quoted arguments. The
+		 * script is exported so that the copy it starts in a session of its own can run
+		 * it too.
+		 */
+		private final String launcher = "sh -c " + quote("w=" + quote(script("once.sh")) + "\nexport w\neval \"$w\"")
+				+ " patchwave";
+
 		@Override
 		String quote(String value) {
 			return "'" + value.replace("'", "'\\''") + "'";
@@ -30,20 +43,8 @@ enum Shell {
 		}
 
 		@Override
-		String idempotent(String script, String idempotencyKey) {
-			return command("""
-					m="$HOME"/.patchwave/%s
-					if [ -f "$m" ]; then
-					  c=$(cat "$m")
-					  echo "patchwave: ran before under this key, exit code $c" >&2
-					  exit "$c"
-					fi
-					mkdir -p "$HOME"/.patchwave || exit 1
-					%s
-					c=$?
-					echo "$c" > "$m.tmp" && mv "$m.tmp" "$m"
-					exit "$c"
-					""".formatted(quote(markerName(idempotencyKey)), command(script)));
+		String once(OnceCall call) {
+			return this.launcher + call.arguments().stream().map(this::quote).collect(Collectors.joining(" ", " ", ""));
 		}
 	},
 
@@ -52,6 +53,8 @@ enum Shell {
 		// PowerShell ends a single-quoted string at any of these, typographic quotes
 		// included.
 		private static final Pattern QUOTES = Pattern.compile("(['\u2018\u2019\u201A\u201B])");
+
+		private final String body = quote(script("once.ps1"));
 
 		@Override
 		String quote(String value) {
@@ -71,21 +74,15 @@ enum Shell {
 		}
 
 		@Override
-		String idempotent(String script, String idempotencyKey) {
-			return encoded("""
-					$m = Join-Path $env:ProgramData (Join-Path 'Patchwave' %s)
-					if (Test-Path -LiteralPath $m) {
-					  $c = [int](Get-Content -LiteralPath $m -TotalCount 1)
-					  [Console]::Error.WriteLine("patchwave: ran before under this key, exit code $c")
-					  exit $c
-					}
-					New-Item -ItemType Directory -Force -Path (Split-Path -Parent $m) -ErrorAction Stop | Out-Null
-					%s
-					$c = $LASTEXITCODE
-					Set-Content -LiteralPath ($m + '.tmp') -Value $c -ErrorAction Stop
-					Move-Item -LiteralPath ($m + '.tmp') -Destination $m -Force
-					exit $c
-					""".formatted(quote(markerName(idempotencyKey)), command(script)));
+		String once(OnceCall call) {
+			// PowerShell takes no arguments with -EncodedCommand, so they become
+			// variables of
+			// the script; its own text is one of them, for the copy it starts detached.
+			String variables = "$mode = %s; $name = %s; $wait = %d; $step = %s; $verify = %s; $ok = @(%s); $tail = %d; $owner = 0; $body = %s"
+				.formatted(quote(call.mode().argument()), quote(call.markerName()), call.waitSeconds(),
+						quote(command(call.step())), quote((call.verify() != null) ? command(call.verify()) : ""),
+						String.join(",", call.codes()), call.tailBytes(), this.body);
+			return encoded(variables + "\n" + script("once.ps1"));
 		}
 
 		private static String encoded(String script) {
@@ -120,11 +117,13 @@ enum Shell {
 	abstract String command(String script);
 
 	/**
-	 * Like {@link #command}, but the target remembers the exit code under the idempotency
-	 * key and answers it again, without running the script, whenever the key comes back:
-	 * from a retry, or another connector.
+	 * What to send as the SSH command so that the step runs at most once per marker on
+	 * the target, detached from the session, followed by its verify command, and the
+	 * outcome is printed as a {@link OnceOutcome}: the first outcome again when the
+	 * marker has one, after waiting for the step when it still runs. In status mode it
+	 * only reads the marker.
 	 */
-	abstract String idempotent(String script, String idempotencyKey);
+	abstract String once(OnceCall call);
 
 	/**
 	 * The key itself when it makes a plain file name, so people can find it; else a
@@ -132,15 +131,24 @@ enum Shell {
 	 */
 	static String markerName(String idempotencyKey) {
 		if (SAFE_NAME.matcher(idempotencyKey).matches()) {
-			return idempotencyKey + ".exit";
+			return idempotencyKey;
 		}
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256")
 				.digest(idempotencyKey.getBytes(StandardCharsets.UTF_8));
-			return "sha256-" + HexFormat.of().formatHex(digest) + ".exit";
+			return "sha256-" + HexFormat.of().formatHex(digest);
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("every Java runtime has SHA-256", ex);
+		}
+	}
+
+	private static String script(String name) {
+		try (InputStream in = Shell.class.getResourceAsStream(name)) {
+			return new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read " + name + " from the connector's own jar", ex);
 		}
 	}
 

@@ -8,7 +8,7 @@ import dev.patchwave.common.connector.ResultCause;
  * an {@link dev.patchwave.connectors.resilience.InfrastructureException}: one host
  * failing says nothing about the connector, so the guard's breaker does not count it.
  */
-final class SshFailure extends RuntimeException {
+class SshFailure extends RuntimeException {
 
 	private final ResultCause cause;
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -17,8 +18,12 @@ import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
@@ -57,6 +62,15 @@ final class SshSessions implements AutoCloseable {
 		this.client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(settings.key()));
 		this.client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
 		this.client.setServerKeyVerifier(new HostKeyVerifier(settings.knownHosts(), settings.trustOnFirstUse()));
+		// Each new session pays for the key exchange, so the cheapest come first; the
+		// settings checked that every name is known and usable.
+		this.client.setKeyExchangeFactories(settings.kexAlgorithms()
+			.stream()
+			.map(BuiltinDHFactories::fromFactoryName)
+			.map(ClientBuilder.DH2KEX)
+			.toList());
+		this.client.setCipherFactories(
+				settings.ciphers().stream().<NamedFactory<Cipher>>map(BuiltinCiphers::fromFactoryName).toList());
 		// An installer may print nothing for a long time; the command timeout, not
 		// idleness, ends it.
 		CoreModuleProperties.IDLE_TIMEOUT.set(this.client, settings.commandTimeout().plus(this.connectTimeout));
@@ -82,6 +96,17 @@ final class SshSessions implements AutoCloseable {
 		}
 		finally {
 			lock.unlock();
+		}
+	}
+
+	/**
+	 * Closes the session if it is still the one kept for the host, so that the next
+	 * command logs in afresh: for a connection that stopped answering without closing.
+	 */
+	void discard(HostPort host, ClientSession session) {
+		if (this.open.remove(host, session)) {
+			logger.info("Dropping the session to {}: it stopped answering", host);
+			session.close(true);
 		}
 	}
 

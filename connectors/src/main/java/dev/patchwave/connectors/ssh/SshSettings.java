@@ -10,14 +10,22 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.OptionalFeature;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
@@ -30,10 +38,15 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * @param knownHosts the host keys trusted from the start; empty under trust-on-first-use
  * without any
  * @param testHost where {@code test()} tries to log in, or null for nowhere
+ * @param reconnectTimeout how long to keep trying to reach a host whose connection
+ * dropped while a step ran, before answering that the connector cannot tell
+ * @param kexAlgorithms the key exchanges offered, most wanted first
+ * @param ciphers the ciphers offered, most wanted first
  */
 record SshSettings(String user, KeyPair key, String passphrase, KnownHosts knownHosts, boolean trustOnFirstUse,
-		int port, Duration connectTimeout, Duration commandTimeout, int maxSessions, int outputTailBytes, Shell shell,
-		HostPort testHost, Map<String, CommandTemplate> overrides, ResilienceSettings resilience) {
+		int port, Duration connectTimeout, Duration commandTimeout, Duration reconnectTimeout, int maxSessions,
+		int outputTailBytes, Shell shell, HostPort testHost, List<String> kexAlgorithms, List<String> ciphers,
+		Map<String, CommandTemplate> overrides, ResilienceSettings resilience) {
 
 	static final String USER = "user";
 
@@ -51,6 +64,12 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 
 	static final String COMMAND_TIMEOUT = "commandTimeout";
 
+	static final String RECONNECT_TIMEOUT = "reconnectTimeout";
+
+	static final String KEX_ALGORITHMS = "kexAlgorithms";
+
+	static final String CIPHERS = "ciphers";
+
 	static final String MAX_SESSIONS = "maxSessions";
 
 	static final String OUTPUT_TAIL_BYTES = "outputTailBytes";
@@ -66,9 +85,24 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 	private static final String TRUST_ON_FIRST_USE = "trust-on-first-use";
 
 	private static final List<String> OWN_SETTINGS = List.of(USER, PRIVATE_KEY, PRIVATE_KEY_PASSPHRASE, KNOWN_HOSTS,
-			HOST_KEY_POLICY, PORT, CONNECT_TIMEOUT, COMMAND_TIMEOUT, MAX_SESSIONS, OUTPUT_TAIL_BYTES, SHELL, TEST_HOST);
+			HOST_KEY_POLICY, PORT, CONNECT_TIMEOUT, COMMAND_TIMEOUT, RECONNECT_TIMEOUT, MAX_SESSIONS, OUTPUT_TAIL_BYTES,
+			SHELL, TEST_HOST, KEX_ALGORITHMS, CIPHERS);
+
+	/**
+	 * The cheapest key exchange and ciphers first, since every new session pays for them;
+	 * the last of each for servers that offer neither (FIPS builds without curve25519 or
+	 * ChaCha20).
+	 */
+	private static final String DEFAULT_KEX = "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256";
+
+	private static final String DEFAULT_CIPHERS = "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes128-ctr";
+
+	/** Every cipher but {@code none}, which would send commands and keys in the clear. */
+	private static final Set<BuiltinCiphers> ENCRYPTING_CIPHERS = EnumSet.complementOf(EnumSet.of(BuiltinCiphers.none));
 
 	SshSettings {
+		kexAlgorithms = List.copyOf(kexAlgorithms);
+		ciphers = List.copyOf(ciphers);
 		overrides = Map.copyOf(overrides);
 	}
 
@@ -89,9 +123,13 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 				(knownHosts != null) ? KnownHosts.parse(knownHosts) : KnownHosts.NONE, trustOnFirstUse, port,
 				duration(settings, CONNECT_TIMEOUT, Duration.ofSeconds(10), Duration.ofMinutes(5)),
 				duration(settings, COMMAND_TIMEOUT, Duration.ofMinutes(30), Duration.ofHours(24)),
+				duration(settings, RECONNECT_TIMEOUT, Duration.ofMinutes(5), Duration.ofHours(24)),
 				integer(settings, MAX_SESSIONS, 20, 1, 1000), integer(settings, OUTPUT_TAIL_BYTES, 4096, 0, 1 << 20),
-				shell(settings), (testHost != null) ? testHost(testHost, port) : null, overrides(settings),
-				ResilienceSettings.from(settings));
+				shell(settings), (testHost != null) ? testHost(testHost, port) : null,
+				algorithms(settings, KEX_ALGORITHMS, DEFAULT_KEX, BuiltinDHFactories::fromFactoryName,
+						BuiltinDHFactories.VALUES),
+				algorithms(settings, CIPHERS, DEFAULT_CIPHERS, SshSettings::cipher, ENCRYPTING_CIPHERS),
+				overrides(settings), ResilienceSettings.from(settings));
 	}
 
 	/** The template for a step of a patch set by this connector's settings, or null. */
@@ -146,7 +184,7 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 
 	private static KeyPair key(String text, String passphrase) {
 		String unreadable = "privateKey is not a private key Patchwave can read: it must be an OpenSSH or PEM "
-				+ "RSA or ECDSA private key, and privateKeyPassphrase its passphrase when it is encrypted";
+				+ "RSA, ECDSA or Ed25519 private key, and privateKeyPassphrase its passphrase when it is encrypted";
 		try {
 			Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(PRIVATE_KEY),
 					new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
@@ -184,6 +222,37 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 			.findFirst()
 			.orElseThrow(() -> new InvalidConnectorConfigException(SHELL,
 					"shell must be posix or powershell, got '%s'".formatted(name)));
+	}
+
+	/**
+	 * A comma-separated list of algorithm names, each one this SSH library implements and
+	 * can use on this JVM.
+	 */
+	private static <A extends NamedResource & OptionalFeature> List<String> algorithms(Map<String, String> settings,
+			String name, String fallback, Function<String, A> lookup, Set<A> all) {
+		String value = Objects.requireNonNullElse(optional(settings, name), fallback);
+		List<String> names = Stream.of(value.split(",")).map(String::strip).filter(text -> !text.isEmpty()).toList();
+		for (String algorithm : names) {
+			A found = lookup.apply(algorithm);
+			if (found == null || !found.isSupported()) {
+				throw new InvalidConnectorConfigException(name,
+						"%s: '%s' is not an algorithm Patchwave can use; supported: %s".formatted(name, algorithm,
+								all.stream()
+									.filter(OptionalFeature::isSupported)
+									.map(NamedResource::getName)
+									.sorted()
+									.collect(Collectors.joining(", "))));
+			}
+		}
+		if (names.isEmpty()) {
+			throw new InvalidConnectorConfigException(name, name + " must name at least one algorithm");
+		}
+		return names;
+	}
+
+	private static BuiltinCiphers cipher(String name) {
+		BuiltinCiphers cipher = BuiltinCiphers.fromFactoryName(name);
+		return ENCRYPTING_CIPHERS.contains(cipher) ? cipher : null;
 	}
 
 	private static HostPort testHost(String address, int port) {

@@ -389,7 +389,7 @@ class AwxConnectorTest {
 	}
 
 	@Test
-	void statusFollowsTheJobFoundUnderTheKeyAndIsEmptyForAKeyNoJobCarries() {
+	void statusReadsTheFinishedJobFoundUnderTheKeyAndNeverSeenForAKeyNoJobCarries() {
 		Map<String, String> keys = keys("web-01");
 		this.awx.template(TEMPLATE, 7, true);
 		this.awx.noEarlierJobs();
@@ -403,9 +403,82 @@ class AwxConnectorTest {
 
 		assertThat(known).isInstanceOfSatisfying(CallStatus.Finished.class, finished -> {
 			assertThat(finished.result().cause()).isEqualTo(ResultCause.SUCCEEDED);
+			assertThat(finished.result().message()).isEqualTo("job 42: ok=4 changed=1");
 			assertThat(finished.result().installedVersion()).isEqualTo(Version.parse("14.0.7190"));
 		});
 		assertThat(unknown).isEqualTo(CallStatus.neverSeen());
+	}
+
+	@Test
+	void statusAnswersTheHostsOwnOutcomeFromAFinishedJobOfManyHosts() {
+		Map<String, String> keys = keys("web-01", "web-02");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.earlierJob(42, "failed", keys);
+		this.awx.jobStatus(42, "failed", keys);
+		this.awx.summaries(42, Summary.ok("web-01"), new Summary("web-02", 2, 0, 1, 0));
+
+		CallStatus status = connector().status(request("web-02")).toCompletableFuture().join();
+
+		assertThat(status).isInstanceOfSatisfying(CallStatus.Finished.class, finished -> {
+			assertThat(finished.result().cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
+			assertThat(finished.result().message()).startsWith("job 42: 1 task(s) failed on this host");
+		});
+	}
+
+	@Test
+	void statusOfARunningJobIsRunningWithoutFollowingIt() {
+		Map<String, String> keys = keys("web-01");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.earlierJob(42, "running", keys);
+
+		CallStatus status = connector().status(request("web-01")).toCompletableFuture().join();
+
+		assertThat(status).isEqualTo(CallStatus.running());
+		wireMock.verify(0, getRequestedFor(urlEqualTo("/api/v2/jobs/42/")));
+		wireMock.verify(0, getRequestedFor(urlPathEqualTo("/api/v2/jobs/42/job_host_summaries/")));
+	}
+
+	@Test
+	void statusOfAJobWhoseEventsAreStillBeingStoredIsRunning() {
+		Map<String, String> keys = keys("web-01");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.earlierJob(42, "successful", keys);
+		ObjectNode storing = this.awx.job(42, "successful", keys).put("event_processing_finished", false);
+		wireMock.stubFor(get("/api/v2/jobs/42/").willReturn(ok(storing)));
+
+		CallStatus status = connector().status(request("web-01")).toCompletableFuture().join();
+
+		assertThat(status).isEqualTo(CallStatus.running());
+		wireMock.verify(0, getRequestedFor(urlPathEqualTo("/api/v2/jobs/42/job_host_summaries/")));
+	}
+
+	@Test
+	void statusAsksAwxEvenForAKeyThisConnectorLaunched() {
+		Map<String, String> keys = keys("web-01");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "running", keys);
+		Connector connector = connector();
+		connector.install(request("web-01"));
+		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+
+		// AWX has no job under the key (it was deleted there): AWX's word counts.
+		CallStatus status = connector.status(request("web-01")).toCompletableFuture().join();
+
+		assertThat(status).isEqualTo(CallStatus.neverSeen());
+	}
+
+	@Test
+	void statusCompletesExceptionallyWhenAwxDoesNotAnswer() {
+		this.awx.template(TEMPLATE, 7, true);
+		wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/")).willReturn(aResponse().withStatus(503)));
+
+		CompletionStage<CallStatus> status = connector("retryAttempts", "1").status(request("web-01"));
+
+		assertThat(status.toCompletableFuture()).failsWithin(Duration.ofSeconds(10))
+			.withThrowableThat()
+			.withMessageContaining("503");
 	}
 
 	@Test

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patchwave.common.connector.ConnectorConfig;
 import dev.patchwave.common.connector.ConnectorRegistry;
 import dev.patchwave.common.connector.InvalidConnectorConfigException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,16 +30,17 @@ class SimulatorConnectorFactoryTest {
 
 	@Test
 	void defaultsToTwoSecondInstallsThatAlwaysSucceed() {
-		assertThat(SimulatorSettings.parse(Map.of())).isEqualTo(
-				new SimulatorSettings(Duration.ofSeconds(2), Duration.ZERO, 0.0, 0.0, 0.0, OptionalLong.empty()));
+		assertThat(SimulatorSettings.parse(Map.of())).isEqualTo(new SimulatorSettings(Duration.ofSeconds(2),
+				Duration.ZERO, 0.0, 0.0, 0.0, OptionalLong.empty(), Optional.empty()));
 	}
 
 	@Test
 	void readsEverySetting() {
 		Map<String, String> settings = Map.of("installLatency", "PT0.5S", "latencyJitter", " PT1S ", "failureRate",
-				"0.1", "transientRate", "0.25", "rebootRate", "1", "seed", "-42");
-		assertThat(SimulatorSettings.parse(settings)).isEqualTo(new SimulatorSettings(Duration.ofMillis(500),
-				Duration.ofSeconds(1), 0.1, 0.25, 1.0, OptionalLong.of(-42)));
+				"0.1", "transientRate", "0.25", "rebootRate", "1", "seed", "-42", "recordFile", "/tmp/installs.jsonl");
+		assertThat(SimulatorSettings.parse(settings))
+			.isEqualTo(new SimulatorSettings(Duration.ofMillis(500), Duration.ofSeconds(1), 0.1, 0.25, 1.0,
+					OptionalLong.of(-42), Optional.of(Path.of("/tmp/installs.jsonl"))));
 	}
 
 	@ParameterizedTest
@@ -50,6 +53,7 @@ class SimulatorConnectorFactoryTest {
 			installLatency | PT-1S | installLatency must not be negative, got 'PT-1S'
 			latencyJitter  | P2D   | latencyJitter must be at most PT24H, got 'P2D'
 			seed           | 4.2   | seed must be a whole number, got '4.2'
+			recordFile     | /no/such/dir/r.jsonl | recordFile: the directory /no/such/dir does not exist
 			""")
 	void rejectsInvalidValuesNamingTheSetting(String setting, String value, String reason) {
 		assertThatThrownBy(() -> this.factory.create(new ConnectorConfig("lab", "simulator", Map.of(setting, value))))
@@ -66,7 +70,7 @@ class SimulatorConnectorFactoryTest {
 			.isInstanceOfSatisfying(InvalidConnectorConfigException.class, ex -> {
 				assertThat(ex.setting()).isEqualTo("failurerate");
 				assertThat(ex.getMessage()).isEqualTo("unknown setting 'failurerate'; known settings: "
-						+ "failureRate, installLatency, latencyJitter, rebootRate, seed, transientRate");
+						+ "failureRate, installLatency, latencyJitter, rebootRate, recordFile, seed, transientRate");
 			});
 	}
 

@@ -10,6 +10,9 @@ import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SimulatorConnectorTest {
 
@@ -33,6 +37,9 @@ class SimulatorConnectorTest {
 			"windows", Version.parse("14.0.7190"), LocalDate.of(2025, 3, 4), List.of());
 
 	private final List<SimulatorConnector> connectors = new ArrayList<>();
+
+	@TempDir
+	Path dir;
 
 	@AfterEach
 	void closeConnectors() {
@@ -209,6 +216,68 @@ class SimulatorConnectorTest {
 		assertThat(rolledBack.cause()).isEqualTo(ResultCause.SUCCEEDED);
 		assertThat(connector.installedVersion(target, PATCH).toCompletableFuture().get(10, TimeUnit.SECONDS))
 			.isEqualTo(INSTALLED);
+	}
+
+	@Test
+	void recordFileKeepsFinishedInstallsAcrossARestartSoAKnownKeyNeverInstallsAgain() throws Exception {
+		Map<String, String> settings = Map.of("recordFile", this.dir.resolve("installs.jsonl").toString());
+		SimulatorConnector before = connector(settings);
+		InstallResult ok = await(before.install(request("k1", target("web-01"))));
+		InstallResult failed = await(before.install(request("k2", target("web-02", Map.of("simulate", "fail")))));
+		before.close();
+
+		SimulatorConnector after = connector(settings);
+
+		assertThat(await(after.install(request("k1", target("web-01"))))).isEqualTo(ok);
+		assertThat(after.status(request("k2", target("web-02"))).toCompletableFuture().join())
+			.isEqualTo(CallStatus.finished(failed));
+		assertThat(after.status(request("k3", target("web-03"))).toCompletableFuture().join())
+			.isEqualTo(CallStatus.neverSeen());
+		assertThat(after.installCount("web-01")).isOne();
+		assertThat(after.totalInstalls()).isEqualTo(2);
+		assertThat(after.installedVersion(target("web-01"), PATCH).toCompletableFuture().join())
+			.isEqualTo(PATCH.fixedVersion());
+		assertThat(lines("installs.jsonl")).hasSize(4);
+	}
+
+	@Test
+	void installStartedWhenTheJvmDiedIsFinishedOnRestartAsTheSimulatedFleetWouldHave() throws Exception {
+		Path file = this.dir.resolve("crash.jsonl");
+		Map<String, String> settings = Map.of("recordFile", file.toString(), "failureRate", "1", "seed", "7");
+		// Never finishes in this test: the record is all a killed JVM leaves.
+		connector(Map.of("recordFile", file.toString(), "failureRate", "1", "seed", "7", "installLatency", "PT1H"))
+			.install(request("k1", target("web-01")));
+		assertThat(lines("crash.jsonl")).singleElement().asString().contains("\"event\":\"started\"");
+
+		SimulatorConnector restarted = connector(settings);
+
+		CallStatus status = restarted.status(request("k1", target("web-01"))).toCompletableFuture().join();
+		assertThat(status).isEqualTo(CallStatus.finished(
+				new InstallResult(ResultCause.FATAL_TARGET_ERROR, 1603, "fatal error during installation", INSTALLED)));
+		assertThat(await(restarted.install(request("k1", target("web-01")))).exitCode()).isEqualTo(1603);
+		assertThat(restarted.installCount("web-01")).isOne();
+		assertThat(lines("crash.jsonl")).hasSize(2).last().asString().contains("\"event\":\"finished\"");
+	}
+
+	@Test
+	void recordCutShortByAKillIsReadUpToItsLastWholeLine() throws Exception {
+		Path file = this.dir.resolve("torn.jsonl");
+		Map<String, String> settings = Map.of("recordFile", file.toString());
+		InstallResult ok = await(connector(settings).install(request("k1", target("web-01"))));
+		Files.writeString(file, "{\"event\":\"started\",\"key\":\"k2", StandardOpenOption.APPEND);
+
+		SimulatorConnector restarted = connector(settings);
+		InstallResult second = await(restarted.install(request("k2", target("web-02"))));
+
+		assertThat(await(restarted.install(request("k1", target("web-01"))))).isEqualTo(ok);
+		assertThat(second.cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(restarted.installCount("web-02")).isOne();
+		assertThat(connector(settings).status(request("k2", target("web-02"))).toCompletableFuture().join())
+			.isEqualTo(CallStatus.finished(second));
+	}
+
+	private List<String> lines(String file) throws Exception {
+		return Files.readAllLines(this.dir.resolve(file)).stream().filter(line -> !line.isBlank()).toList();
 	}
 
 	private SimulatorConnector connector(Map<String, String> settings) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,46 +16,96 @@ class ShellTest {
 	Path home;
 
 	@Test
-	void posixWrapperRunsTheScriptOnceAndAnswersItsExitCodeAgain() throws Exception {
+	void posixWrapperRunsTheStepOnceVerifiesAfterASuccessAndAnswersTheSameOutcomeAgain() throws Exception {
 		Path runs = this.home.resolve("runs");
-		String command = Shell.POSIX.idempotent("echo ran >> " + Shell.POSIX.quote(runs.toString()) + "; exit 3",
-				"rollout-1/web-1");
+		String command = Shell.POSIX.once(new OnceCall(OnceCall.Mode.RUN, Shell.markerName("rollout-1/web-1"), 5,
+				"echo ran >> " + Shell.POSIX.quote(runs.toString()) + "; echo 'it said'; exit 3", "echo 2.0.0",
+				Set.of(0, 3), 4096));
 
-		int first = run(command);
-		int second = run(command);
+		OnceOutcome first = OnceOutcome.parse(run(command)).orElseThrow();
+		OnceOutcome second = OnceOutcome.parse(run(command)).orElseThrow();
 
-		assertThat(first).isEqualTo(3);
-		assertThat(second).isEqualTo(3);
+		assertThat(first)
+			.isEqualTo(new OnceOutcome(OnceOutcome.State.FINISHED, OnceOutcome.How.RAN, 3, 0, "it said", "2.0.0"));
+		assertThat(second)
+			.isEqualTo(new OnceOutcome(OnceOutcome.State.FINISHED, OnceOutcome.How.BEFORE, 3, 0, "it said", "2.0.0"));
 		assertThat(Files.readAllLines(runs)).containsExactly("ran");
-		assertThat(this.home.resolve(".patchwave").resolve(Shell.markerName("rollout-1/web-1"))).hasContent("3");
+	}
+
+	@Test
+	void posixWrapperSkipsTheVerifyAfterAFailureAndStatusOnlyReads() throws Exception {
+		String marker = Shell.markerName("k-fail");
+		OnceCall status = new OnceCall(OnceCall.Mode.STATUS, marker, 0, "", "echo 2.0.0", Set.of(0), 4096);
+
+		OnceOutcome before = OnceOutcome.parse(run(Shell.POSIX.once(status))).orElseThrow();
+		OnceOutcome failed = OnceOutcome
+			.parse(run(Shell.POSIX
+				.once(new OnceCall(OnceCall.Mode.RUN, marker, 5, "exit 1", "echo 2.0.0", Set.of(0), 4096))))
+			.orElseThrow();
+		OnceOutcome after = OnceOutcome.parse(run(Shell.POSIX.once(status))).orElseThrow();
+
+		assertThat(before.state()).isEqualTo(OnceOutcome.State.NONE);
+		assertThat(failed).isEqualTo(new OnceOutcome(OnceOutcome.State.FINISHED, OnceOutcome.How.RAN, 1, null, "", ""));
+		assertThat(after).isEqualTo(new OnceOutcome(OnceOutcome.State.FINISHED, OnceOutcome.How.READ, 1, null, "", ""));
+	}
+
+	@Test
+	void posixWrapperAnswersInterruptedForAClaimWhoseRunnerIsGoneWithoutAnExitCode() throws Exception {
+		String marker = Shell.markerName("k-interrupted");
+		Files.createDirectories(this.home.resolve(".patchwave"));
+		// A claim as a runner leaves it, by a process that no longer exists.
+		Process gone = new ProcessBuilder("true").start();
+		gone.waitFor();
+		Files.writeString(this.home.resolve(".patchwave").resolve(marker + ".pid"),
+				gone.pid() + " " + Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip() + " 1\n");
+		Path runs = this.home.resolve("runs");
+
+		OnceOutcome outcome = OnceOutcome
+			.parse(run(Shell.POSIX.once(new OnceCall(OnceCall.Mode.RUN, marker, 5,
+					"echo ran >> " + Shell.POSIX.quote(runs.toString()), null, Set.of(0), 4096))))
+			.orElseThrow();
+
+		assertThat(outcome.state()).isEqualTo(OnceOutcome.State.INTERRUPTED);
+		assertThat(runs).doesNotExist();
 	}
 
 	@Test
 	void posixCommandExitsWithTheScriptsExitCode() throws Exception {
-		assertThat(run(Shell.POSIX.command("false; exit 42"))).isEqualTo(42);
+		assertThat(exitCode(Shell.POSIX.command("false; exit 42"))).isEqualTo(42);
 	}
 
 	@Test
 	void markerIsNamedAfterTheKeyWhenThatMakesAPlainFileNameElseAfterItsDigest() {
-		assertThat(Shell.markerName("r12-w3-web-1.attempt2")).isEqualTo("r12-w3-web-1.attempt2.exit");
-		assertThat(Shell.markerName("../etc/passwd")).matches("sha256-[0-9a-f]{64}\\.exit");
+		assertThat(Shell.markerName("r12-w3-web-1.attempt2")).isEqualTo("r12-w3-web-1.attempt2");
+		assertThat(Shell.markerName("../etc/passwd")).matches("sha256-[0-9a-f]{64}");
 		assertThat(Shell.markerName("../etc/passwd")).isNotEqualTo(Shell.markerName("../etc/shadow"));
 	}
 
 	@Test
-	void powershellScriptsTravelEncodedSoNoShellOnTheWayReinterpretsThem() {
-		String command = Shell.POWERSHELL.idempotent("msiexec /i 'a b.msi' /qn", "k1");
+	void powershellWrapperTravelsEncodedWithItsArgumentsAsQuotedVariables() {
+		String command = Shell.POWERSHELL.once(new OnceCall(OnceCall.Mode.RUN, "k1", 60, "msiexec /i 'a b.msi' /qn",
+				null, Set.of(0, 3010, 1641), 4096));
 
 		assertThat(command).startsWith("powershell -NoProfile -NonInteractive -EncodedCommand ");
-		String outer = decode(command);
-		assertThat(outer).contains("Join-Path 'Patchwave' 'k1.exit'", "Test-Path -LiteralPath $m", "exit $c");
-		assertThat(decode(outer.lines().filter(line -> line.startsWith("powershell ")).findFirst().orElseThrow()))
-			.contains("msiexec /i 'a b.msi' /qn", "exit $LASTEXITCODE");
+		String script = decode(command);
+		assertThat(script).startsWith("$mode = 'run'; $name = 'k1'; $wait = 60; $step = 'powershell ")
+			.contains("$ok = @(0,1641,3010); $tail = 4096", "[IO.File]::Move(\"$m.claim.$PID\", \"$m.pid\")",
+					"Win32_Process -MethodName Create");
+		String step = script.substring(script.indexOf("$step = '") + 9, script.indexOf("'; $verify"));
+		assertThat(decode(step)).contains("msiexec /i 'a b.msi' /qn", "exit $LASTEXITCODE");
 	}
 
-	private int run(String command) throws Exception {
+	private String run(String command) throws Exception {
 		ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
 		builder.environment().put("HOME", this.home.toString());
+		Process process = builder.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor()).as(output).isZero();
+		return output;
+	}
+
+	private int exitCode(String command) throws Exception {
+		ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
 		Process process = builder.start();
 		process.getInputStream().readAllBytes();
 		return process.waitFor();

@@ -48,6 +48,9 @@ class SshConnectorFactoryTest {
 		assertThat(settings.port()).isEqualTo(22);
 		assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(settings.commandTimeout()).isEqualTo(Duration.ofMinutes(30));
+		assertThat(settings.reconnectTimeout()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(settings.kexAlgorithms()).startsWith("curve25519-sha256");
+		assertThat(settings.ciphers()).startsWith("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com");
 		assertThat(settings.maxSessions()).isEqualTo(20);
 		assertThat(settings.outputTailBytes()).isEqualTo(4096);
 		assertThat(settings.shell()).isEqualTo(Shell.POSIX);
@@ -70,6 +73,28 @@ class SshConnectorFactoryTest {
 			.passphrase()).isEqualTo("secret words");
 		assertRejected(settings(Map.of("privateKey", encrypted.privateKey(), "privateKeyPassphrase", "wrong words")),
 				"privateKey", "privateKey is not a private key Patchwave can read");
+	}
+
+	@Test
+	void readsEd25519Keys() throws Exception {
+		SshdHosts.KeyFiles ed25519 = SshdHosts.newKey(keys, "ed25519", "ed25519", "secret words");
+
+		assertThat(SshSettings
+			.parse(settings(Map.of("privateKey", ed25519.privateKey(), "privateKeyPassphrase", "secret words")))
+			.key()
+			.getPublic()
+			.getAlgorithm()).isIn("EdDSA", "Ed25519");
+	}
+
+	@Test
+	void algorithmsAreCheckedAgainstThoseTheSshLibraryCanUse() {
+		assertThat(SshSettings.parse(settings(Map.of("kexAlgorithms", "ecdh-sha2-nistp256", "ciphers", "aes256-ctr")))
+			.ciphers()).containsExactly("aes256-ctr");
+		assertRejected(settings(Map.of("ciphers", "chacha20-poly1305@openssh.com, rot13")), "ciphers",
+				"ciphers: 'rot13' is not an algorithm Patchwave can use; supported: ");
+		assertRejected(settings(Map.of("ciphers", "none")), "ciphers", "ciphers: 'none' is not an algorithm");
+		assertRejected(settings(Map.of("kexAlgorithms", "diffie-hellman-group0")), "kexAlgorithms",
+				"kexAlgorithms: 'diffie-hellman-group0' is not an algorithm Patchwave can use; supported: ");
 	}
 
 	@Test
@@ -103,8 +128,8 @@ class SshConnectorFactoryTest {
 	void unknownSettingIsRejectedNamingTheKnownOnes() {
 		assertRejected(settings(Map.of("password", "hunter2")), "password",
 				"unknown setting 'password'; known settings: user, privateKey, privateKeyPassphrase, knownHosts, "
-						+ "hostKeyPolicy, port, connectTimeout, commandTimeout, maxSessions, outputTailBytes, shell, "
-						+ "testHost, install.<patchId>, verify.<patchId>, rollback.<patchId>, breakerFailureRate, "
+						+ "hostKeyPolicy, port, connectTimeout, commandTimeout, reconnectTimeout, maxSessions, "
+						+ "outputTailBytes, shell, testHost, kexAlgorithms, ciphers, install.<patchId>, verify.<patchId>, rollback.<patchId>, breakerFailureRate, "
 						+ "breakerOpenFor, breakerWindow, callTimeout, callsPerSecond, maxConcurrentCalls, "
 						+ "retryAttempts, retryBackoff");
 	}

@@ -13,9 +13,9 @@ import dev.patchwave.common.patch.InstallSteps;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.Target;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,9 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,30 +95,146 @@ class SshConnectorTest {
 	}
 
 	@Test
-	void commandWithoutResultWithinTheCommandTimeoutIsFatal() throws Exception {
-		Instant start = Instant.now();
+	void installerStillRunningAfterTheCommandTimeoutIsFatalAndKeepsRunningOnTheTarget() throws Exception {
+		SshConnector connector = connector(Map.of("commandTimeout", "PT2S"));
+		InstallRequest request = request("hang", target("web-5", 2, "hang"));
 
-		InstallResult result = await(
-				connector(Map.of("commandTimeout", "PT2S")).install(request("hang", target("web-5", 2, "hang"))));
+		InstallResult result = await(connector.install(request));
 
 		assertThat(result.cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
-		assertThat(result.message()).startsWith("no result within PT2S");
-		assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+		assertThat(result.message()).startsWith("no result within PT2S")
+			.contains("still runs on the target; it was not stopped");
+		assertThat(await(connector.status(request))).isEqualTo(CallStatus.running());
 	}
 
 	@Test
-	void closingEndsRunningInstallsAsTheConnectorsFailure() throws Exception {
-		SshConnector connector = connector();
-		InstallRequest request = request("closing", target("web-18", 1, "hang"));
-		CompletionStage<InstallResult> stage = connector.install(request);
-		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.runs("web-18") == 1);
+	void installerRunsOnWhenItsConnectorClosesAndANewConnectorJoinsItInsteadOfInstallingAgain() throws Exception {
+		Target target = target("crash-1", 1, "wait");
+		InstallRequest request = request("crash", target);
+		SshConnector first = connector();
+		CompletionStage<InstallResult> cut = first.install(request);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.waiting("crash-1"));
+		assertThat(hosts.claim(request.idempotencyKey())).exists();
+		assertThat(hosts.result(request.idempotencyKey())).doesNotExist();
 
-		connector.close();
+		// Closing drops every connection, as the kernel does for a controller killed with
+		// -9.
+		first.close();
+
+		InstallResult closed = await(cut);
+		assertThat(closed.cause()).isEqualTo(ResultCause.INFRASTRUCTURE_ERROR);
+		assertThat(closed.message()).startsWith("the ssh connector closed while the command ran");
+		SshConnector second = connector();
+		assertThat(await(second.status(request))).isEqualTo(CallStatus.running());
+		long commands = hosts.commandsStarted();
+		CompletionStage<InstallResult> resent = second.install(request);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.commandsStarted() == commands + 1);
+		hosts.release("crash-1", 1);
+		InstallResult result = await(resent);
+		assertThat(result.cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
+		assertThat(result.exitCode()).isEqualTo(1);
+		assertThat(result.message()).contains("joined the run already under way under this key", "released crash-1");
+		InstallResult third = await(connector().install(request));
+		assertThat(third.exitCode()).isEqualTo(1);
+		assertThat(third.message()).contains("ran before under this key, exit code 1");
+		assertThat(await(second.status(request)))
+			.asInstanceOf(InstanceOfAssertFactories.type(CallStatus.Finished.class))
+			.extracting(finished -> finished.result().exitCode())
+			.isEqualTo(1);
+		assertThat(hosts.runs("crash-1")).isOne();
+	}
+
+	@Test
+	void droppedConnectionIsAskedAgainAndARebootExitCodeReadAfterwardsIsASuccessWithRebootPending() throws Exception {
+		Target target = target("reboot-1", 2, "wait");
+		SshConnector connector = connector();
+		CompletionStage<InstallResult> stage = connector.install(request("reboot-drop", target));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.waiting("reboot-1"));
+
+		// An installer that reboots the host takes the connection down with it.
+		hosts.dropConnections();
+		hosts.release("reboot-1", 100);
 
 		InstallResult result = await(stage);
-		assertThat(result.cause()).isEqualTo(ResultCause.INFRASTRUCTURE_ERROR);
-		assertThat(result.message()).startsWith("the ssh connector closed while the command ran");
-		assertThat(await(connector.status(request))).isEqualTo(CallStatus.neverSeen());
+		assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED_REBOOT_PENDING);
+		assertThat(result.exitCode()).isEqualTo(100);
+		assertThat(result.installedVersion()).isEqualTo(FIXED);
+		assertThat(hosts.runs("reboot-1")).isOne();
+	}
+
+	@Test
+	void commandTimeoutOnAStalledExecAsksTheTargetAndAnswersTheRealOutcome() throws Exception {
+		Target target = target("stall-1", 0, "wait");
+		InstallRequest request = request("stall", target);
+		SshConnector connector = connector(Map.of("commandTimeout", "PT5S"));
+		CompletionStage<InstallResult> stage = connector.install(request);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.waiting("stall-1"));
+
+		hosts.stall(request.idempotencyKey());
+		hosts.release("stall-1", 0);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> Files.exists(hosts.result(request.idempotencyKey())));
+
+		InstallResult result = await(stage);
+		assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(result.installedVersion()).isEqualTo(FIXED);
+		assertThat(hosts.runs("stall-1")).isOne();
+	}
+
+	@Test
+	void installWhoseProcessIsGoneWithoutAnExitCodeIsAnInterruptedTargetFailureAndNeverRunsAgain() throws Exception {
+		Target target = target("interrupted-1", 1, "wait");
+		InstallRequest request = request("interrupted", target);
+		CompletionStage<InstallResult> stage = connector().install(request);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.waiting("interrupted-1"));
+
+		hosts.killStep(request.idempotencyKey());
+
+		InstallResult result = await(stage);
+		assertThat(result.cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
+		assertThat(result.message()).contains("was interrupted", "not run again");
+		SshConnector afterRestart = connector();
+		assertThat(await(afterRestart.status(request))).isEqualTo(CallStatus.finished(result));
+		assertThat(await(afterRestart.install(request))).isEqualTo(result);
+		assertThat(hosts.runs("interrupted-1")).isOne();
+	}
+
+	@Test
+	void installAndVerifyTakeOneCommandPerTargetAndStatusOne() throws Exception {
+		SshConnector connector = connector();
+		List<InstallRequest> requests = IntStream.range(0, 6)
+			.mapToObj(i -> request("one-exec-" + i, target("one-exec-" + i, i % 3, "ok")))
+			.toList();
+		long before = hosts.commandsStarted();
+
+		List<CompletionStage<InstallResult>> stages = requests.stream().map(connector::install).toList();
+		for (CompletionStage<InstallResult> stage : stages) {
+			assertThat(await(stage).installedVersion()).isEqualTo(FIXED);
+		}
+		long installs = hosts.commandsStarted() - before;
+		assertThat(await(connector.status(requests.get(0)))).isInstanceOf(CallStatus.Finished.class);
+
+		assertThat(installs).isEqualTo(6);
+		assertThat(hosts.commandsStarted() - before).isEqualTo(7);
+	}
+
+	@Test
+	void rollbackRunsOncePerRollbackKeyEvenThroughANewConnector() throws Exception {
+		Target target = target("web-19", 2, "ok");
+		hosts.setVersion("web-19", "1.5.0");
+		assertThat(await(connector().install(request("before-rollback-once", target))).cause())
+			.isEqualTo(ResultCause.SUCCEEDED);
+		InstallRequest rollback = request("rollback-once", target);
+
+		InstallResult first = await(connector().rollback(rollback));
+		InstallResult again = await(connector().rollback(rollback));
+
+		assertThat(first.installedVersion()).isEqualTo(Version.parse("1.5.0"));
+		assertThat(again.cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(again.installedVersion()).isEqualTo(Version.parse("1.5.0"));
+		assertThat(again.message()).contains("ran before under this key");
+		assertThat(hosts.rollbacks("web-19")).isOne();
 	}
 
 	@Test
@@ -157,7 +275,7 @@ class SshConnectorTest {
 	}
 
 	@Test
-	void rejectedCredentialsAreTheConnectorsFailureAndLeaveTheKeyFreeToResend() throws Exception {
+	void rejectedCredentialsAreTheConnectorsFailureAndStatusCannotTell() throws Exception {
 		SshConnector connector = connector(Map.of("privateKey", hosts.strangerPrivateKey()));
 		String key = hosts.key("stranger");
 
@@ -165,8 +283,10 @@ class SshConnectorTest {
 
 		assertThat(result.cause()).isEqualTo(ResultCause.INFRASTRUCTURE_ERROR);
 		assertThat(result.message()).contains("authentication rejected");
-		assertThat(await(connector.status(new InstallRequest(key, target("web-9", 0, "ok"), PATCH))))
-			.isEqualTo(CallStatus.neverSeen());
+		assertThat(connector.status(new InstallRequest(key, target("web-9", 0, "ok"), PATCH)).toCompletableFuture())
+			.failsWithin(Duration.ofSeconds(30))
+			.withThrowableOfType(ExecutionException.class)
+			.withMessageContaining("authentication rejected");
 		assertThat(connector.health().status()).isNotEqualTo(ConnectorHealth.Status.UP);
 		assertThat(hosts.runs("web-9")).isZero();
 	}
@@ -187,6 +307,7 @@ class SshConnectorTest {
 		InstallResult afterRestart = await(connector().install(request));
 		assertThat(afterRestart.cause()).isEqualTo(ResultCause.SUCCEEDED);
 		assertThat(afterRestart.message()).contains("ran before under this key, exit code 0");
+		assertThat(await(connector().status(request))).isEqualTo(CallStatus.finished(await(original)));
 		assertThat(hosts.runs("web-10")).isOne();
 		await(connector().install(request("another-attempt", target)));
 		assertThat(hosts.runs("web-10")).isEqualTo(2);

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,8 +29,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real OpenSSH server for the tests of a class, listening on one free port of several
  * loopback addresses (127.0.0.2 and up), each standing for one host of a fleet. It trusts
- * a generated client key, logs in as the user running the tests, and offers scripts that
- * play an installer, its verify and its rollback.
+ * a generated client key, and offers scripts that play an installer, its verify and its
+ * rollback. Run as root, it logs in as an account of its own whose login shell is
+ * {@code /bin/sh}, so that a command costs what the connector costs, not root's shell
+ * start-up; otherwise as the user running the tests. It logs every command it starts, so
+ * tests can count them.
  *
  * <p>
  * Register it with {@code @RegisterExtension static SshdHosts hosts = new SshdHosts(3);}.
@@ -43,6 +47,12 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	private static final Path SSHD = Path.of("/usr/sbin/sshd");
 
 	private final int hostCount;
+
+	/** The type of the host key and the client keys, as ssh-keygen names it. */
+	private final String keyType;
+
+	/** The account commands run as, when this extension created one; else null. */
+	private String account;
 
 	/**
 	 * Prefixes the idempotency keys of this run, so that their markers are told apart and
@@ -67,10 +77,16 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	private KeyFiles strangerKey;
 
 	public SshdHosts(int hostCount) {
+		this(hostCount, "ecdsa");
+	}
+
+	/** Hosts whose host key and trusted client keys are of this ssh-keygen type. */
+	public SshdHosts(int hostCount, String keyType) {
 		if (hostCount < 1 || hostCount > 16) {
 			throw new IllegalArgumentException("one sshd listens on 1 to 16 addresses");
 		}
 		this.hostCount = hostCount;
+		this.keyType = keyType;
 	}
 
 	@Override
@@ -80,16 +96,17 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 					SSHD);
 		}
 		this.dir = Files.createTempDirectory("sshd-hosts");
-		this.hostKey = newKey(this.dir, "host_key", "");
-		this.otherHostKey = newKey(this.dir, "other_host_key", "");
-		this.clientKey = newKey(this.dir, "client_key", "");
-		this.encryptedClientKey = newKey(this.dir, "encrypted_client_key", PASSPHRASE);
-		this.strangerKey = newKey(this.dir, "stranger_key", "");
+		this.hostKey = newKey(this.dir, "host_key", this.keyType, "");
+		this.otherHostKey = newKey(this.dir, "other_host_key", this.keyType, "");
+		this.clientKey = newKey(this.dir, "client_key", this.keyType, "");
+		this.encryptedClientKey = newKey(this.dir, "encrypted_client_key", this.keyType, PASSPHRASE);
+		this.strangerKey = newKey(this.dir, "stranger_key", this.keyType, "");
 		Files.writeString(this.dir.resolve("authorized_keys"),
 				this.clientKey.publicKey() + "\n" + this.encryptedClientKey.publicKey() + "\n");
 		this.port = freePort();
 		Path config = writeConfig();
 		writeScripts();
+		this.account = createAccount();
 		Files.createDirectories(Path.of("/run/sshd"));
 		this.sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString()).redirectErrorStream(true)
 			.redirectOutput(this.dir.resolve("sshd.log").toFile())
@@ -103,10 +120,13 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	@Override
-	public void afterAll(ExtensionContext context) throws IOException {
+	public void afterAll(ExtensionContext context) throws Exception {
 		if (this.sshd != null) {
 			this.sshd.destroyForcibly();
 			killLeftoverCommands();
+		}
+		if (this.account != null) {
+			command("userdel", "-f", this.account);
 		}
 		deleteTree(markers());
 		if (this.dir != null) {
@@ -115,7 +135,7 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	public String user() {
-		return System.getProperty("user.name");
+		return (this.account != null) ? this.account : System.getProperty("user.name");
 	}
 
 	/** The address of the n-th host, from 0. */
@@ -184,6 +204,30 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		return Files.exists(runs) ? Files.readAllLines(runs).size() : 0;
 	}
 
+	/** How often the rollback ran for the target. */
+	int rollbacks(String target) throws IOException {
+		Path runs = this.dir.resolve("rollbacks-" + target);
+		return Files.exists(runs) ? Files.readAllLines(runs).size() : 0;
+	}
+
+	/**
+	 * Stops the wrapper that waits for the step under the key, so that its exec answers
+	 * nothing while the step goes on: a connection that stalls without closing.
+	 */
+	void stall(String key) throws Exception {
+		String marker = Shell.markerName(key);
+		ProcessHandle.allProcesses()
+			.filter(process -> process.info().commandLine().orElse("").contains(" run " + marker + " "))
+			.forEach(wrapper -> {
+				try {
+					command("kill", "-STOP", Long.toString(wrapper.pid()));
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+	}
+
 	/**
 	 * The version the fake installer left on the target, or null when it never wrote one.
 	 */
@@ -193,7 +237,61 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	public void setVersion(String target, String version) throws IOException {
-		Files.writeString(this.dir.resolve("version-" + target), version + "\n");
+		writeForHosts(this.dir.resolve("version-" + target), version + "\n");
+	}
+
+	/**
+	 * Lets the installer of behaviour {@code wait} on the target end, with this exit
+	 * code.
+	 */
+	void release(String target, int exitCode) throws IOException {
+		writeForHosts(this.dir.resolve("release-" + target), exitCode + "\n");
+	}
+
+	/** Whether the installer of behaviour {@code wait} has started on the target. */
+	boolean waiting(String target) {
+		return Files.exists(this.dir.resolve("waiting-" + target));
+	}
+
+	/** The target's marker for the key: its claim, present from the start of the step. */
+	Path claim(String key) {
+		return markers().resolve(Shell.markerName(key) + ".pid");
+	}
+
+	/** The target's record of how the step under the key ended. */
+	Path result(String key) {
+		return markers().resolve(Shell.markerName(key) + ".result");
+	}
+
+	/** How many commands sshd started (each exec of a client counts once). */
+	long commandsStarted() throws IOException {
+		try (Stream<String> lines = Files.lines(this.dir.resolve("sshd.log"))) {
+			return lines.filter(line -> line.contains("Starting session: command")).count();
+		}
+	}
+
+	/**
+	 * Drops every client connection, as a network failure would: sshd's process for each
+	 * connection is killed, the commands it started are not.
+	 */
+	void dropConnections() {
+		this.sshd.toHandle().children().forEach(ProcessHandle::destroyForcibly);
+	}
+
+	/**
+	 * Kills the step under the key and its runner, as a host restart would, leaving its
+	 * claim behind without an exit code.
+	 */
+	void killStep(String key) {
+		String marker = Shell.markerName(key);
+		ProcessHandle.allProcesses()
+			.filter(process -> process.info().commandLine().orElse("").contains(" detached " + marker + " "))
+			.forEach(runner -> {
+				// The runner first, so that it cannot record the exit of the installer.
+				List<ProcessHandle> installer = runner.descendants().toList();
+				runner.destroyForcibly();
+				installer.forEach(ProcessHandle::destroyForcibly);
+			});
 	}
 
 	/** The most installs of behaviour {@code slow} that ran at the same time. */
@@ -246,6 +344,7 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 				KbdInteractiveAuthentication no
 				MaxStartups 100
 				MaxSessions 100
+				LogLevel VERBOSE
 				""".formatted(this.dir));
 		Path file = this.dir.resolve("sshd_config");
 		Files.writeString(file, config);
@@ -269,6 +368,10 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 				  busy) echo "another installation is running" >&2; exit 75 ;;
 				  stale) echo "did nothing"; exit 0 ;;
 				  hang) exec sleep 600 ;;
+				  wait)
+				    install; echo "waiting" > "$dir/waiting-$target"
+				    while [ ! -f "$dir/release-$target" ]; do sleep 0.05; done
+				    echo "released $target"; exit "$(cat "$dir/release-$target")" ;;
 				  leak) install; echo "connecting with token=abc123"; echo "said: $4"; exit 0 ;;
 				  slow)
 				    cd "$dir"
@@ -289,6 +392,7 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		script("fake-rollback", """
 				#!/bin/sh
 				dir=$(dirname "$0")
+				echo run >> "$dir/rollbacks-$1"
 				if [ -f "$dir/previous-$1" ]; then mv "$dir/previous-$1" "$dir/version-$1"
 				else rm -f "$dir/version-$1"; fi
 				echo "rolled back $1"
@@ -321,7 +425,50 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	private Path markers() {
-		return Path.of(System.getProperty("user.home"), ".patchwave");
+		return ((this.account != null) ? this.dir : Path.of(System.getProperty("user.home"))).resolve(".patchwave");
+	}
+
+	/**
+	 * An account for the commands, with this run's directory as its home, when the tests
+	 * run as root; null when none can be made.
+	 */
+	private String createAccount() throws Exception {
+		if (!"root".equals(System.getProperty("user.name"))) {
+			return null;
+		}
+		String name = "pw" + this.run;
+		// Without a password field sshd treats the account as locked and refuses even
+		// keys.
+		if (!command("useradd", "-M", "-d", this.dir.toString(), "-s", "/bin/sh", name)
+				|| !command("usermod", "-p", "*", name)) {
+			return null;
+		}
+		try (Stream<Path> paths = Files.walk(this.dir)) {
+			UserPrincipal owner = this.dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+			for (Path path : paths.toList()) {
+				Files.setOwner(path, owner);
+			}
+		}
+		return name;
+	}
+
+	/** Writes a file the commands on the hosts may overwrite. */
+	private void writeForHosts(Path file, String text) throws IOException {
+		Files.writeString(file, text);
+		if (this.account != null) {
+			Files.setOwner(file,
+					file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(this.account));
+		}
+	}
+
+	private static boolean command(String... command) throws Exception {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes());
+		if (process.waitFor() != 0) {
+			System.err.printf("%s failed: %s%n", String.join(" ", command), output);
+			return false;
+		}
+		return true;
 	}
 
 	private void deleteTree(Path root) throws IOException {

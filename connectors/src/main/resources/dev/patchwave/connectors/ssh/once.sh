@@ -1,0 +1,88 @@
+# Runs a step at most once per idempotency key on this host, and answers its outcome.
+# Arguments: mode (run, status, or detached for the copy that runs the step), marker name,
+# seconds to wait for a step already running, step, verify command, success exit codes
+# (space separated), bytes of step output to print, and for detached the pid of the exec.
+# The marker is a set of files next to each other: NAME.pid is the claim, made whole and at
+# once by a hard link so that two execs can never both win it; NAME.exit and NAME.result are
+# written to a temporary file and renamed, so a reader sees them whole or not at all.
+mode=$1 name=$2 wait=$3 step=$4 verify=$5 ok=$6 tail=$7
+m="$HOME/.patchwave/$name"
+umask 077
+boot() { cat /proc/sys/kernel/random/boot_id 2> /dev/null; }
+# The claim names the runner; a pid alone could have been reused since the runner died.
+alive() {
+  kill -0 "$1" 2> /dev/null || return 1
+  [ ! -r "/proc/$1/cmdline" ] || grep -qF -- "$name" "/proc/$1/cmdline"
+}
+finish() {
+  c=$(cat "$m.exit") v=-
+  case " $ok " in *" $c "*)
+    if [ -n "$verify" ]; then
+      sh -c "$verify" > "$m.verify.$$" 2>&1 < /dev/null
+      v=$?
+      mv -f "$m.verify.$$" "$m.verify"
+    fi ;;
+  esac
+  echo "exit=$c verify=$v" > "$m.result.$$" && mv -f "$m.result.$$" "$m.result"
+}
+state() {
+  if [ -f "$m.result" ]; then echo finished; return; fi
+  if [ ! -f "$m.pid" ]; then echo none; return; fi
+  read -r p b o < "$m.pid"
+  if [ "$b" = "$(boot)" ] && alive "$p"; then echo running
+  elif [ -f "$m.result" ]; then echo finished
+  elif [ -f "$m.exit" ]; then echo unverified
+  else echo interrupted; fi
+}
+if [ "$mode" = detached ]; then
+  unset w
+  echo "$$ $(boot) $8" > "$m.claim.$$" || exit 1
+  ln "$m.claim.$$" "$m.pid" 2> /dev/null
+  won=$?
+  rm -f "$m.claim.$$"
+  [ "$won" -eq 0 ] || exit 0
+  sh -c "$step" > "$m.out" 2>&1 < /dev/null
+  echo "$?" > "$m.exit.$$" && mv -f "$m.exit.$$" "$m.exit"
+  finish
+  exit 0
+fi
+mkdir -p "$HOME/.patchwave" || exit 70
+if [ "$mode" = status ]; then how=read; else how=before; fi
+s=$(state)
+if [ "$mode" = run ] && [ "$s" = none ]; then
+  # In a session of its own, reading and writing only files: a dropped connection, a
+  # killed controller or a closed channel leaves it running, and it records how it ended.
+  if command -v setsid > /dev/null 2>&1; then detach=setsid; else detach=nohup; fi
+  $detach sh -c 'eval "$w"' patchwave detached "$name" 0 "$step" "$verify" "$ok" 0 "$$" \
+    < /dev/null > /dev/null 2>&1 &
+  wait $!
+  s=$(state)
+  how=joined
+  if [ -f "$m.pid" ]; then
+    read -r p b o < "$m.pid"
+    [ "$o" != "$$" ] || how=ran
+  fi
+fi
+if [ "$mode" = run ] && [ "$s" = running ]; then
+  [ "$how" = ran ] || how=joined
+  end=$(( $(date +%s) + wait ))
+  while [ "$s" = running ] && [ "$(date +%s)" -lt "$end" ]; do
+    sleep 0.2 2> /dev/null || sleep 1
+    s=$(state)
+  done
+fi
+# The step ended but its runner died before verifying (a reboot right after the install).
+if [ "$s" = unverified ]; then
+  finish
+  s=finished
+fi
+if [ "$s" = finished ]; then
+  tail -c "$tail" "$m.out" 2> /dev/null
+  echo
+  echo PATCHWAVE-VERIFY
+  tail -c 1024 "$m.verify" 2> /dev/null
+  echo
+  echo "PATCHWAVE-RESULT state=finished how=$how $(cat "$m.result")"
+else
+  echo "PATCHWAVE-RESULT state=$s how=$how"
+fi
