@@ -153,7 +153,10 @@ class SimulatorConnectorTest {
 	@Test
 	void runsThousandsOfConcurrentInstallsOnAFewThreads() throws Exception {
 		// Its own name, so threads of connectors that other tests closed are not counted.
-		SimulatorConnector connector = connector("fleet", Map.of("installLatency", "PT0.5S"));
+		// A
+		// latency thousands of times what submitting takes, so all are in flight at once
+		// even on a loaded machine.
+		SimulatorConnector connector = connector("fleet", Map.of("installLatency", "PT5S"));
 		assertThat(installAll(connector, targets(5000)))
 			.allSatisfy(result -> assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED));
 		assertThat(connector.maxInFlight()).isEqualTo(5000);

@@ -198,6 +198,25 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		return this.dir.resolve("fake-rollback").toString();
 	}
 
+	/**
+	 * Stops the server answering (SIGSTOP): connections are accepted by the kernel but
+	 * never served, as with a host that hangs, until {@link #resume()}.
+	 */
+	public void pause() throws IOException, InterruptedException {
+		signal("STOP");
+	}
+
+	public void resume() throws IOException, InterruptedException {
+		signal("CONT");
+	}
+
+	private void signal(String name) throws IOException, InterruptedException {
+		int exit = new ProcessBuilder("kill", "-" + name, Long.toString(this.sshd.pid())).inheritIO().start().waitFor();
+		if (exit != 0) {
+			throw new IllegalStateException("kill -%s %d failed with %d".formatted(name, this.sshd.pid(), exit));
+		}
+	}
+
 	/** How often the installer ran for the target. */
 	public int runs(String target) throws IOException {
 		Path runs = this.dir.resolve("runs-" + target);

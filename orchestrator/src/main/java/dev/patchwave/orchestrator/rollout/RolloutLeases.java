@@ -74,12 +74,14 @@ public class RolloutLeases {
 	 * later one of the old owner finds its epoch gone.
 	 */
 	public boolean fence(long rolloutId, String node, long epoch) {
-		return this.jdbc.sql(
-				"UPDATE rollout SET lease_epoch = lease_epoch WHERE id = :id AND owner_node = :node AND lease_epoch = :epoch")
+		return this.jdbc
+			.sql("SELECT id FROM rollout WHERE id = :id AND owner_node = :node AND lease_epoch = :epoch FOR UPDATE")
 			.param("id", rolloutId)
 			.param("node", node)
 			.param("epoch", epoch)
-			.update() == 1;
+			.query(Long.class)
+			.optional()
+			.isPresent();
 	}
 
 	/** Gives the lease up when the rollout has no work left. */

@@ -30,7 +30,7 @@ class LiveUpdates implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(LiveUpdates.class);
 
-	private static final Duration FLUSH_INTERVAL = Duration.ofMillis(500);
+	static final Duration FLUSH_INTERVAL = Duration.ofMillis(500);
 
 	// proxies close idle connections, and a browser that went away is only noticed when a
 	// write fails

@@ -12,6 +12,7 @@ import dev.patchwave.web.ApiClient.Response;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Never twice, never lost, with real processes: Patchwave runs as its own JVM on
- * PostgreSQL against a real sshd, installs sleep long enough to be killed, and each run of
- * an install or a rollback leaves one line in its target's log. Nodes are killed as
+ * PostgreSQL against a real sshd, installs sleep long enough to be killed, and each run
+ * of an install or a rollback leaves one line in its target's log. Nodes are killed as
  * {@code kill -9} does, at the points where a crash could lose or repeat work, and
  * started again, or left to another node.
  */
@@ -52,6 +53,9 @@ class CrashRecoveryIT {
 
 	@BeforeAll
 	static void prepare() throws IOException {
+		// the hosts' login account is not the test's: it must reach the scripts and write
+		// their logs
+		Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
 		Path scripts = Files.createDirectories(work.resolve("scripts"));
 		installer = new SleepyInstaller(scripts);
 		logs = Files.createDirectories(Path.of("target", "crash-it"));
@@ -71,7 +75,8 @@ class CrashRecoveryIT {
 				Map.of("name", "rest", "size", "100%", "maxConcurrency", 2));
 		ApiClient operator = node.api("operator");
 
-		// 1: after the dispatch commit, before the host ran anything: sshd does not answer
+		// 1: after the dispatch commit, before the host ran anything: sshd does not
+		// answer
 		hosts.pause();
 		assertThat(operator.post("/api/v1/rollouts/%d/start".formatted(rollout)).status()).isEqualTo(200);
 		awaitDeployments(node, rollout, d -> d.get("state").asString().equals("DISPATCHED"), 1);
@@ -119,7 +124,8 @@ class CrashRecoveryIT {
 		assertThat(operator.post("/api/v1/rollouts/%d/rollback".formatted(rollout)).status()).isEqualTo(200);
 
 		// 5: mid-rollback
-		await().atMost(PATIENCE).until(() -> installer.rollbacks(fleet.name(0)) + installer.rollbacks(fleet.name(1)) == 1);
+		await().atMost(PATIENCE)
+			.until(() -> installer.rollbacks(fleet.name(0)) + installer.rollbacks(fleet.name(1)) == 1);
 		node.kill();
 		node = restart(node);
 
@@ -135,18 +141,21 @@ class CrashRecoveryIT {
 
 	@Test
 	void aSecondNodeReRunsNothingAndTakesOverWhenTheOwnerIsKilledMidWave() throws Exception {
-		// installs take longer than a lease: only a lease that is not renewed may be taken over
+		// installs take longer than a lease: only a lease that is not renewed may be
+		// taken over
 		Fleet fleet = new Fleet("two-nodes", 4, (int) PatchwaveNode.LEASE.toSeconds() + 4, i -> "ok");
 		PatchwaveNode owner = start("node-1");
 		fleet.register(owner);
 		long rollout = fleet.rollout(owner, Map.of("name", "first", "size", "2", "maxConcurrency", 2),
 				Map.of("name", "second", "size", "100%", "maxConcurrency", 2));
 		owner.api("operator").post("/api/v1/rollouts/%d/start".formatted(rollout));
-		await().atMost(PATIENCE).until(() -> installer.installs(fleet.name(0)) + installer.installs(fleet.name(1)) == 2);
+		await().atMost(PATIENCE)
+			.until(() -> installer.installs(fleet.name(0)) + installer.installs(fleet.name(1)) == 2);
 
 		PatchwaveNode other = start("node-2");
 		awaitWave(other, rollout, 1, "RUNNING");
-		await().atMost(PATIENCE).until(() -> installer.installs(fleet.name(2)) + installer.installs(fleet.name(3)) == 2);
+		await().atMost(PATIENCE)
+			.until(() -> installer.installs(fleet.name(2)) + installer.installs(fleet.name(3)) == 2);
 		assertThat(events(other, rollout)).noneMatch(event -> event.get("type").asString().equals("TAKEN_OVER"));
 
 		owner.kill();
@@ -198,7 +207,10 @@ class CrashRecoveryIT {
 
 	private static void awaitDeployments(PatchwaveNode node, long id, Predicate<JsonNode> matching, int count) {
 		await().atMost(PATIENCE).until(() -> {
-			JsonNode items = node.api("viewer").get("/api/v1/rollouts/%d/deployments?size=100".formatted(id)).json().get("items");
+			JsonNode items = node.api("viewer")
+				.get("/api/v1/rollouts/%d/deployments?size=100".formatted(id))
+				.json()
+				.get("items");
 			return StreamSupport.stream(items.spliterator(), false).filter(matching).count() >= count;
 		});
 	}
@@ -271,9 +283,9 @@ class CrashRecoveryIT {
 			assertThat(created.status()).as(created.body()).isEqualTo(201);
 			List<Map<String, Object>> targets = new ArrayList<>();
 			for (int i = 0; i < this.size; i++) {
-				targets.add(Map.of("name", name(i), "address", hosts.address(i), "labels",
-						Map.of("run", this.run, "sleep", Integer.toString(this.sleepSeconds), "behaviour",
-								this.behaviour.apply(i)),
+				targets.add(Map.of(
+						"name", name(i), "address", hosts.address(i), "labels", Map.of("run", this.run, "sleep",
+								Integer.toString(this.sleepSeconds), "behaviour", this.behaviour.apply(i)),
 						"connector", this.connector, "installedVersion", VULNERABLE));
 			}
 			Response registered = admin.post("/api/v1/targets", ApiClient.json(targets));

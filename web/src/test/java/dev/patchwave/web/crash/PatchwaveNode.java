@@ -67,8 +67,8 @@ final class PatchwaveNode implements AutoCloseable {
 		PatchwaveNode node = new PatchwaveNode(name, port, process, log);
 		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
 			if (!process.isAlive()) {
-				throw new IllegalStateException("Node %s exited with %d:%n%s".formatted(name, process.exitValue(),
-						node.logTail()));
+				throw new IllegalStateException(
+						"Node %s exited with %d:%n%s".formatted(name, process.exitValue(), node.logTail()));
 			}
 			return node.answers();
 		});
@@ -83,7 +83,9 @@ final class PatchwaveNode implements AutoCloseable {
 		return new ApiClient(this.port, user);
 	}
 
-	/** Ends the JVM at once, as {@code kill -9} does: no shutdown hook, no clean close. */
+	/**
+	 * Ends the JVM at once, as {@code kill -9} does: no shutdown hook, no clean close.
+	 */
 	void kill() {
 		this.process.destroyForcibly();
 		await().atMost(Duration.ofSeconds(30)).until(() -> !this.process.isAlive());
@@ -117,7 +119,7 @@ final class PatchwaveNode implements AutoCloseable {
 
 	private static Path applicationJar() throws IOException {
 		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			return files.filter(file -> file.getFileName().toString().matches("patchwave-web-.*\\.jar"))
+			return files.filter(file -> file.getFileName().toString().equals("patchwave.jar"))
 				.findFirst()
 				.orElseThrow(() -> new IllegalStateException(
 						"No application jar in web/target: these tests run after 'package' (./mvnw verify)"));

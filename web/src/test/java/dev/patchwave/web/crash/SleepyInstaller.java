@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Install, verify and rollback commands for hosts behind a real sshd: the install and
- * the rollback each append one line per run to the target's own log, then sleep for the
- * seconds the target's label {@code sleep} gives, so a test can kill Patchwave while
- * they run and count afterwards how often each ran.
+ * Install, verify and rollback commands for hosts behind a real sshd: the install and the
+ * rollback each append one line per run to the target's own log, then sleep for the
+ * seconds the target's label {@code sleep} gives, so a test can kill Patchwave while they
+ * run and count afterwards how often each ran.
  */
 final class SleepyInstaller {
 
@@ -56,7 +56,8 @@ final class SleepyInstaller {
 		settings.put("privateKey", privateKey);
 		settings.put("knownHosts", knownHosts);
 		settings.put("commandTimeout", "PT2M");
-		settings.put("install." + PATCH, this.dir.resolve("install") + " {{target.name}} {{label.sleep}} {{label.behaviour}}");
+		settings.put("install." + PATCH,
+				this.dir.resolve("install") + " {{target.name}} {{label.sleep}} {{label.behaviour}}");
 		settings.put("verify." + PATCH, this.dir.resolve("verify") + " {{target.name}}");
 		settings.put("rollback." + PATCH, this.dir.resolve("rollback") + " {{target.name}} {{label.sleep}}");
 		return settings;
