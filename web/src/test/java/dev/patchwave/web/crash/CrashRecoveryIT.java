@@ -95,12 +95,13 @@ class CrashRecoveryIT {
 		node.kill();
 		node = restart(node);
 
-		// 4: between a recorded result and the next dispatch of the same wave
+		// 4: right after a result of the last wave was recorded, with the wave's next
+		// dispatch
+		// either just committed or not yet, and other installs in flight
 		PatchwaveNode current = node;
-		await().atMost(PATIENCE).until(() -> {
-			JsonNode counts = rollout(current, rollout).at("/waves/1/counts");
-			return counts.get("succeeded").asInt() >= 1 && counts.get("pending").asInt() >= 1;
-		});
+		await().atMost(PATIENCE)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> rollout(current, rollout).at("/waves/1/counts/succeeded").asInt() >= 1);
 		node.kill();
 		node = restart(node);
 
