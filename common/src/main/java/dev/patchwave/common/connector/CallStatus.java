@@ -45,7 +45,12 @@ public sealed interface CallStatus {
 	 */
 	enum Running implements CallStatus {
 
-		INSTANCE
+		INSTANCE;
+
+		@Override
+		public String toString() {
+			return "running";
+		}
 
 	}
 
@@ -61,7 +66,12 @@ public sealed interface CallStatus {
 	/** The system never took the call: sending it is safe and installs. */
 	enum NeverSeen implements CallStatus {
 
-		INSTANCE
+		INSTANCE;
+
+		@Override
+		public String toString() {
+			return "never seen";
+		}
 
 	}
 

@@ -65,11 +65,17 @@ class ResultRecorder {
 				return retries;
 			});
 		}
+		catch (LeaseLostException ex) {
+			throw ex;
+		}
 		catch (RuntimeException batchFailed) {
 			List<Retry> retries = new ArrayList<>();
 			for (Outcome outcome : batch) {
 				try {
 					this.tx.run(rolloutId, () -> record(outcome, retries));
+				}
+				catch (LeaseLostException ex) {
+					throw ex;
 				}
 				catch (RuntimeException ex) {
 					log.error("Result of {} could not be recorded; its connector is asked again at the next reconcile",

@@ -92,6 +92,7 @@ class OwnershipAndRecoveryTest {
 		List<InstallRequest> requests = strandAsDispatchedByADeadNode(rollout.id());
 		connector.remember(requests.get(0), 0);
 		connector.install(requests.get(1));
+		expireLease(rollout.id());
 
 		await().atMost(PATIENCE).until(() -> {
 			connector.releaseAll();
@@ -270,15 +271,15 @@ class OwnershipAndRecoveryTest {
 
 	/**
 	 * Leaves the rollout as a node that died right after committing its dispatch would:
-	 * running, every target dispatched under a key, the lease expired in that node's
-	 * name.
+	 * running, every target dispatched under a key, the lease still held in that node's
+	 * name until {@link #expireLease}.
 	 */
 	private List<InstallRequest> strandAsDispatchedByADeadNode(long rolloutId) {
 		Instant past = Instant.now().minusSeconds(60);
 		this.jdbc.sql("""
 				UPDATE rollout SET state = 'RUNNING', started_at = ?, owner_node = 'dead-node', lease_epoch = 7,
 				  lease_until = ? WHERE id = ?""")
-			.params(Timestamp.from(past), Timestamp.from(past), rolloutId)
+			.params(Timestamp.from(past), Timestamp.from(Instant.now().plus(Duration.ofHours(1))), rolloutId)
 			.update();
 		this.jdbc.sql("UPDATE wave SET state = 'RUNNING', started_at = ? WHERE rollout_id = ?")
 			.params(Timestamp.from(past), rolloutId)
@@ -295,6 +296,12 @@ class OwnershipAndRecoveryTest {
 				.single();
 			return new InstallRequest(key, this.targets.find(targetId).orElseThrow(), patch);
 		}).toList();
+	}
+
+	private void expireLease(long rolloutId) {
+		this.jdbc.sql("UPDATE rollout SET lease_until = ? WHERE id = ?")
+			.params(Timestamp.from(Instant.now().minusSeconds(60)), rolloutId)
+			.update();
 	}
 
 	private String owner(long rolloutId) {
