@@ -6,13 +6,17 @@ import dev.patchwave.common.connector.ConnectorConfig;
 import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.connector.ConnectorRegistry;
 import dev.patchwave.common.connector.InvalidConnectorConfigException;
+import dev.patchwave.orchestrator.InputLimits;
 import dev.patchwave.orchestrator.InvalidInputException;
+import dev.patchwave.orchestrator.InvalidInputException.FieldProblem;
 import dev.patchwave.orchestrator.NotFoundException;
 import jakarta.annotation.PreDestroy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +27,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
@@ -38,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class ConnectorInstances {
 
-	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+	private static final Pattern NAME = Pattern
+		.compile("[a-z0-9][a-z0-9-]{0,%d}".formatted(InputLimits.CONNECTOR_NAME - 1));
 
 	private static final TypeReference<Map<String, String>> SETTINGS = new TypeReference<>() {
 	};
@@ -73,10 +79,11 @@ public class ConnectorInstances {
 			throw new InvalidInputException("name",
 					"must be 1 to 63 lowercase letters, digits or dashes, starting with a letter or digit");
 		}
-		if (type == null || type.isBlank()) {
+		if (type == null || type.isBlank() || type.length() > InputLimits.CONNECTOR_TYPE) {
 			throw new InvalidInputException("type",
 					"is required; known types: " + String.join(", ", this.registry.types()));
 		}
+		checkSettings(settings);
 		if (find(name).isPresent()) {
 			throw new InvalidInputException("name", "a connector named '%s' exists already".formatted(name));
 		}
@@ -92,14 +99,58 @@ public class ConnectorInstances {
 		}
 		Map<String, String> stored = new LinkedHashMap<>(settings);
 		stored.replaceAll((key, value) -> secrets.contains(key) ? this.cipher.encrypt(value, name + "/" + key) : value);
-		this.jdbc.sql("INSERT INTO connector_instance (name, type, settings, created_at) VALUES (?, ?, ?, ?)")
-			.params(name, type, this.json.writeValueAsString(stored), Timestamp.from(this.clock.instant()))
-			.update();
+		String storedJson = this.json.writeValueAsString(stored);
+		if (storedJson.length() > InputLimits.SETTINGS_COLUMN) {
+			connector.close();
+			String longest = stored.entrySet()
+				.stream()
+				.max(Comparator.comparingInt(entry -> entry.getValue().length()))
+				.orElseThrow()
+				.getKey();
+			throw new InvalidInputException("settings." + longest,
+					"the settings take %d characters once stored (secrets grow by a third when encrypted), at most %d; this is the longest"
+						.formatted(storedJson.length(), InputLimits.SETTINGS_COLUMN));
+		}
+		try {
+			this.jdbc.sql("INSERT INTO connector_instance (name, type, settings, created_at) VALUES (?, ?, ?, ?)")
+				.params(name, type, storedJson, Timestamp.from(this.clock.instant()))
+				.update();
+		}
+		catch (DuplicateKeyException ex) {
+			// another request created the same name since the check above
+			connector.close();
+			throw new InvalidInputException("name", "a connector named '%s' exists already".formatted(name));
+		}
 		Connector previous = this.live.put(name, connector);
 		if (previous != null) {
 			previous.close();
 		}
 		return find(name).orElseThrow();
+	}
+
+	private static void checkSettings(Map<String, String> settings) {
+		if (settings.size() > InputLimits.SETTINGS) {
+			throw new InvalidInputException("settings",
+					"at most %d settings, got %d".formatted(InputLimits.SETTINGS, settings.size()));
+		}
+		List<FieldProblem> problems = new ArrayList<>();
+		settings.forEach((key, value) -> {
+			if (key.isBlank() || key.length() > InputLimits.SETTING_NAME || InputLimits.hasControlCharacters(key)) {
+				problems
+					.add(new FieldProblem("settings", "setting names must be 1 to %d characters, no control characters"
+						.formatted(InputLimits.SETTING_NAME)));
+			}
+			else if (value.length() > InputLimits.SETTINGS_COLUMN) {
+				problems.add(new FieldProblem("settings." + key,
+						"at most %d characters, got %d".formatted(InputLimits.SETTINGS_COLUMN, value.length())));
+			}
+			else if (InputLimits.hasControlCharacters(value)) {
+				problems.add(new FieldProblem("settings." + key, "must not contain control characters"));
+			}
+		});
+		if (!problems.isEmpty()) {
+			throw new InvalidInputException(problems);
+		}
 	}
 
 	public List<ConnectorInstance> list() {
