@@ -28,7 +28,7 @@ class MigrationsOnH2Test {
 		MigrateResult result = Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
 
 		assertThat(result.success).isTrue();
-		assertThat(result.migrationsExecuted).isEqualTo(5);
+		assertThat(result.migrationsExecuted).isEqualTo(6);
 		JdbcClient jdbc = JdbcClient.create(h2);
 		assertThat(jdbc.sql("SELECT fixed_version FROM patch WHERE id = 'apex-central-2019-cp-7190'")
 			.query(String.class)

@@ -27,6 +27,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -41,7 +44,9 @@ import tools.jackson.databind.json.JsonMapper;
  * this class carries them.
  */
 @Service
-public class ConnectorInstances {
+public class ConnectorInstances implements SmartInitializingSingleton {
+
+	private static final Logger log = LoggerFactory.getLogger(ConnectorInstances.class);
 
 	private static final Pattern NAME = Pattern
 		.compile("[a-z0-9][a-z0-9-]{0,%d}".formatted(InputLimits.CONNECTOR_NAME - 1));
@@ -59,15 +64,76 @@ public class ConnectorInstances {
 
 	private final Clock clock;
 
+	private final ConnectorProbes probes;
+
+	private final SecretRotation rotation;
+
 	private final Map<String, Connector> live = new ConcurrentHashMap<>();
 
 	public ConnectorInstances(JdbcClient jdbc, JsonMapper json, ConnectorRegistry registry, SecretCipher cipher,
-			Clock clock) {
+			Clock clock, ConnectorProbes probes, SecretRotation rotation) {
 		this.jdbc = jdbc;
 		this.json = json;
 		this.registry = registry;
 		this.cipher = cipher;
 		this.clock = clock;
+		this.probes = probes;
+		this.rotation = rotation;
+	}
+
+	/**
+	 * Refuses to start a node whose key cannot read the stored secrets (it would fail
+	 * every rollout through those connectors later, and a node that writes secrets with
+	 * another key makes them unreadable to the rest); during a key rotation, encrypts the
+	 * secrets that only the previous key reads again with the current one.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		Set<String> unreadable = new TreeSet<>();
+		int rotated = 0;
+		List<StoredSecrets> rows = this.jdbc.sql("SELECT name, type, settings FROM connector_instance")
+			.query((rs, row) -> new StoredSecrets(rs.getString("name"), rs.getString("type"),
+					new LinkedHashMap<>(this.json.readValue(rs.getString("settings"), SETTINGS))))
+			.list();
+		for (StoredSecrets row : rows) {
+			boolean changed = false;
+			for (String setting : secretSettings(row.type())) {
+				String stored = row.settings().get(setting);
+				if (stored == null) {
+					continue;
+				}
+				String boundTo = row.name() + "/" + setting;
+				if (this.cipher.canDecrypt(stored, boundTo)) {
+					continue;
+				}
+				Optional<SecretCipher> previous = this.rotation.previous()
+					.filter(cipher -> cipher.canDecrypt(stored, boundTo));
+				if (previous.isPresent()) {
+					row.settings().put(setting, this.cipher.encrypt(previous.get().decrypt(stored, boundTo), boundTo));
+					changed = true;
+				}
+				else {
+					unreadable.add(boundTo);
+				}
+			}
+			if (changed) {
+				this.jdbc.sql("UPDATE connector_instance SET settings = ? WHERE name = ?")
+					.params(this.json.writeValueAsString(row.settings()), row.name())
+					.update();
+				rotated++;
+			}
+		}
+		if (!unreadable.isEmpty()) {
+			throw new IllegalStateException(("This node's secrets key cannot read the stored connector secrets %s: "
+					+ "it is not the key they were stored with. Every node must use the same key "
+					+ "(patchwave.secrets.key, or the file patchwave.secrets.key-file); when rotating, give the old "
+					+ "one as patchwave.secrets.previous-key.")
+				.formatted(unreadable));
+		}
+		if (rotated > 0) {
+			log.info("Encrypted the secrets of {} connectors again with the current key; "
+					+ "patchwave.secrets.previous-key may be removed now", rotated);
+		}
 	}
 
 	/**
@@ -185,8 +251,22 @@ public class ConnectorInstances {
 		});
 	}
 
+	/** The live connector's health, from the calls it made: what the engine goes by. */
 	public ConnectorHealth health(String name) {
 		return connector(name).health();
+	}
+
+	/**
+	 * The health people are shown: the live connector's, or the last probe's when the
+	 * probe found the system down or misconfigured and the connector's own calls have not
+	 * (yet) noticed.
+	 */
+	public ConnectorHealth reportedHealth(String name) {
+		ConnectorHealth live = health(name);
+		return this.probes.last(name)
+			.map(ConnectorProbes.Probe::health)
+			.filter(probed -> probed.isDown() && !live.isDown())
+			.orElse(live);
 	}
 
 	/**
@@ -228,6 +308,10 @@ public class ConnectorInstances {
 	}
 
 	private record StoredInstance(String type, String settings) {
+
+	}
+
+	private record StoredSecrets(String name, String type, Map<String, String> settings) {
 
 	}
 
