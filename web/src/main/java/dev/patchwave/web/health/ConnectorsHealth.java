@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 @Component(ConnectorsHealth.NAME)
 class ConnectorsHealth implements CompositeHealthContributor {
 
-	static final String NAME = "connectors";
+	// not "connectors": that is the name of the group that shows it
+	static final String NAME = "connector";
 
 	private final ConnectorInstances connectors;
 

@@ -32,9 +32,11 @@ class HealthGroups implements HealthEndpointGroupsPostProcessor {
 
 	private record WithoutConnectors(HealthEndpointGroup primary) implements HealthEndpointGroup {
 
+		/** Asked for each indicator by its path, like "connector/sim-fleet". */
 		@Override
 		public boolean isMember(String name) {
-			return !ConnectorsHealth.NAME.equals(name) && this.primary.isMember(name);
+			return !name.equals(ConnectorsHealth.NAME) && !name.startsWith(ConnectorsHealth.NAME + "/")
+					&& this.primary.isMember(name);
 		}
 
 		@Override
