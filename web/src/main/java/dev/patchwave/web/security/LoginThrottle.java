@@ -54,7 +54,9 @@ class LoginThrottle {
 				? details.getRemoteAddress() : "unknown";
 		bucket(userKey(user)).tryConsume(1);
 		bucket(addressKey(address)).tryConsume(1);
-		log.warn("Wrong password for user '{}' from {}", user, address);
+		// the name is the client's: no line breaks or other control characters into the
+		// log
+		log.warn("Wrong password for user '{}' from {}", user.replaceAll("\\p{Cntrl}", "?"), address);
 	}
 
 	private long wait(String key) {
