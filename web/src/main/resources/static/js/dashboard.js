@@ -1,4 +1,4 @@
-// The dashboard's one addition to htmx; everything else is declared in the pages' hx- attributes.
+// The dashboard's additions to htmx; everything else is declared in the pages' hx- attributes.
 //
 // A refresh answered by the sign-in page (the session ended) would nest that page in a panel, and an action
 // the server refused (its form outlived the session, say) would do nothing visible. Reloading instead shows
@@ -10,4 +10,12 @@ document.addEventListener('htmx:beforeSwap', function (event) {
 		event.detail.shouldSwap = false;
 		window.location.reload();
 	}
+});
+
+// Progress bar segments carry their share in data-share: the Content-Security-Policy allows no style attributes
+// in the markup, but script may set styles. htmx calls this for the page and for every piece it swaps in.
+htmx.onLoad(function (content) {
+	content.querySelectorAll('[data-share]').forEach(function (segment) {
+		segment.style.flexGrow = segment.dataset.share;
+	});
 });

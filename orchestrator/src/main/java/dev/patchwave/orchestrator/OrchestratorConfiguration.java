@@ -2,6 +2,7 @@ package dev.patchwave.orchestrator;
 
 import dev.patchwave.common.connector.ConnectorFactory;
 import dev.patchwave.common.connector.ConnectorRegistry;
+import dev.patchwave.orchestrator.connector.ProbeProperties;
 import dev.patchwave.orchestrator.connector.SecretsProperties;
 import dev.patchwave.orchestrator.engine.EngineProperties;
 import java.time.Clock;
@@ -19,7 +20,7 @@ import org.springframework.context.annotation.PropertySource;
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
-@EnableConfigurationProperties({ EngineProperties.class, SecretsProperties.class })
+@EnableConfigurationProperties({ EngineProperties.class, SecretsProperties.class, ProbeProperties.class })
 @PropertySource("classpath:patchwave-orchestrator.properties")
 public class OrchestratorConfiguration {
 

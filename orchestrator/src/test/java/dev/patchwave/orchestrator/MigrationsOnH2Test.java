@@ -1,6 +1,15 @@
 package dev.patchwave.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.patchwave.common.target.Target;
+import dev.patchwave.orchestrator.target.TargetRepository;
+import dev.patchwave.orchestrator.target.TargetSpec;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -27,6 +36,24 @@ class MigrationsOnH2Test {
 			.query(String.class)
 			.single()).isEqualTo("14.0.7190");
 		assertThat(jdbc.sql("SELECT COUNT(*) FROM qrtz_locks").query(Integer.class).single()).isZero();
+	}
+
+	@Test
+	void targetsAreInsertedThenReplacedByNameOnH2() {
+		SimpleDriverDataSource h2 = new SimpleDriverDataSource(new org.h2.Driver(),
+				"jdbc:h2:mem:upserts;DB_CLOSE_DELAY=-1", "sa", "");
+		Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
+		TargetRepository targets = new TargetRepository(JdbcClient.create(h2), JsonMapper.builder().build(),
+				Clock.systemUTC(), h2);
+
+		int createdFirst = targets.upsert(List.of(new TargetSpec("h2-a", "10.0.0.1", Map.of("k", "v"), "c", "1.0"),
+				new TargetSpec("h2-b", "10.0.0.2", Map.of(), "c", null)));
+		int createdSecond = targets.upsert(List.of(new TargetSpec("h2-a", "10.0.0.9", Map.of(), "c", "2.0")));
+
+		assertThat(createdFirst).isEqualTo(2);
+		assertThat(createdSecond).isZero();
+		assertThat(targets.all()).extracting(Target::name, Target::address)
+			.containsExactly(tuple("h2-a", "10.0.0.9"), tuple("h2-b", "10.0.0.2"));
 	}
 
 }

@@ -51,6 +51,17 @@ public final class SecretCipher {
 		}
 	}
 
+	/** Whether this key reads the stored value, as bound. */
+	public boolean canDecrypt(String stored, String boundTo) {
+		try {
+			decrypt(stored, boundTo);
+			return true;
+		}
+		catch (IllegalStateException | IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
 	public String decrypt(String stored, String boundTo) {
 		if (!stored.startsWith(PREFIX)) {
 			throw new IllegalArgumentException("not an encrypted secret");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,14 @@ final class SecretKeys {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read or create the secret key file " + file, ex);
 		}
+	}
+
+	/** The key being rotated away from, if one is given. */
+	static Optional<SecretCipher> previous(SecretsProperties properties) {
+		if (properties.previousKey() == null || properties.previousKey().isBlank()) {
+			return Optional.empty();
+		}
+		return Optional.of(new SecretCipher(decode(properties.previousKey(), "patchwave.secrets.previous-key")));
 	}
 
 	private static void create(Path file) throws IOException {

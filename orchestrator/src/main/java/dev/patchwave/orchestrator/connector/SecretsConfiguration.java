@@ -11,4 +11,9 @@ class SecretsConfiguration {
 		return SecretKeys.cipher(properties);
 	}
 
+	@Bean
+	SecretRotation secretRotation(SecretsProperties properties) {
+		return new SecretRotation(SecretKeys.previous(properties));
+	}
+
 }

@@ -8,6 +8,7 @@ import dev.patchwave.common.target.LabelSelector;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.common.wave.FailureThreshold;
 import dev.patchwave.common.wave.WaveSize;
+import dev.patchwave.orchestrator.InputLimits;
 import dev.patchwave.orchestrator.InvalidInputException;
 import dev.patchwave.orchestrator.InvalidInputException.FieldProblem;
 import dev.patchwave.orchestrator.NotFoundException;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -41,12 +43,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class RolloutService {
-
-	private static final int MAX_WAVES = 20;
-
-	private static final int MAX_CONCURRENCY = 1000;
-
-	private static final Duration MAX_BAKE = Duration.ofDays(7);
 
 	private final RolloutStore store;
 
@@ -81,12 +77,12 @@ public class RolloutService {
 	@Transactional
 	public RolloutView create(RolloutRequest request, String actor) {
 		List<FieldProblem> problems = new ArrayList<>();
-		if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
-			problems.add(new FieldProblem("name", "is required, at most 200 characters"));
-		}
+		InputLimits.requiredLine(request.name(), InputLimits.ROLLOUT_NAME)
+			.ifPresent(reason -> problems.add(new FieldProblem("name", reason)));
 		CatalogEntry patch = null;
-		if (request.patchId() == null || request.patchId().isBlank()) {
-			problems.add(new FieldProblem("patchId", "is required"));
+		Optional<String> badPatchId = InputLimits.requiredLine(request.patchId(), InputLimits.PATCH_ID);
+		if (badPatchId.isPresent()) {
+			problems.add(new FieldProblem("patchId", badPatchId.get()));
 		}
 		else {
 			patch = this.catalog.find(request.patchId()).orElse(null);
@@ -103,8 +99,13 @@ public class RolloutService {
 			problems.addAll(ex.problems());
 		}
 		Duration bakeTime = request.bakeTime() == null ? Duration.ZERO : request.bakeTime();
-		if (bakeTime.isNegative() || bakeTime.compareTo(MAX_BAKE) > 0) {
+		if (bakeTime.isNegative() || bakeTime.compareTo(InputLimits.MAX_BAKE) > 0) {
 			problems.add(new FieldProblem("bakeTime", "must lie between PT0S and P7D"));
+		}
+		if (request.notBefore() != null
+				&& request.notBefore().isAfter(this.clock.instant().plus(InputLimits.MAX_SCHEDULE_AHEAD))) {
+			problems.add(new FieldProblem("notBefore",
+					"must lie within %d days from now".formatted(InputLimits.MAX_SCHEDULE_AHEAD.toDays())));
 		}
 		List<WaveSpec> waves = waveSpecs(request.waves(), problems);
 		if (!problems.isEmpty()) {
@@ -221,8 +222,10 @@ public class RolloutService {
 			problems.add(new FieldProblem("waves", "at least one wave is required"));
 			return List.of();
 		}
-		if (requests.size() > MAX_WAVES) {
-			problems.add(new FieldProblem("waves", "at most %d waves, got %d".formatted(MAX_WAVES, requests.size())));
+		if (requests.size() > InputLimits.WAVES) {
+			problems.add(new FieldProblem("waves",
+					"at most %d waves, got %d".formatted(InputLimits.WAVES, requests.size())));
+			return List.of();
 		}
 		List<WaveSpec> specs = new ArrayList<>();
 		Set<String> names = new HashSet<>();
@@ -234,16 +237,16 @@ public class RolloutService {
 				continue;
 			}
 			int before = problems.size();
-			if (wave.name() == null || wave.name().isBlank() || wave.name().length() > 100) {
-				problems.add(new FieldProblem(at + ".name", "is required, at most 100 characters"));
-			}
-			else if (!names.add(wave.name())) {
+			Optional<String> badName = InputLimits.requiredLine(wave.name(), InputLimits.WAVE_NAME);
+			badName.ifPresent(reason -> problems.add(new FieldProblem(at + ".name", reason)));
+			if (badName.isEmpty() && !names.add(wave.name())) {
 				problems.add(new FieldProblem(at + ".name", "'%s' names two waves".formatted(wave.name())));
 			}
 			WaveSize size = parse(at + ".size", wave.size(), WaveSize::parse, problems);
-			if (wave.maxConcurrency() == null || wave.maxConcurrency() < 1 || wave.maxConcurrency() > MAX_CONCURRENCY) {
+			if (wave.maxConcurrency() == null || wave.maxConcurrency() < 1
+					|| wave.maxConcurrency() > InputLimits.MAX_CONCURRENCY) {
 				problems.add(new FieldProblem(at + ".maxConcurrency",
-						"must be a whole number from 1 to %d".formatted(MAX_CONCURRENCY)));
+						"must be a whole number from 1 to %d".formatted(InputLimits.MAX_CONCURRENCY)));
 			}
 			FailureThreshold threshold = parse(at + ".failureThreshold",
 					wave.failureThreshold() == null ? "0" : wave.failureThreshold(), FailureThreshold::parse, problems);
@@ -255,6 +258,11 @@ public class RolloutService {
 	}
 
 	private static <T> T parse(String field, String text, Function<String, T> parser, List<FieldProblem> problems) {
+		if (text != null && text.length() > InputLimits.WAVE_SPEC) {
+			problems.add(new FieldProblem(field,
+					"at most %d characters, got %d".formatted(InputLimits.WAVE_SPEC, text.length())));
+			return null;
+		}
 		try {
 			return parser.apply(text);
 		}

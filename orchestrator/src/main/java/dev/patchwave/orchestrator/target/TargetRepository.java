@@ -3,14 +3,17 @@ package dev.patchwave.orchestrator.target;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.LabelSelector;
 import dev.patchwave.common.target.Target;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -32,10 +35,23 @@ public class TargetRepository {
 
 	private final Clock clock;
 
-	public TargetRepository(JdbcClient jdbc, JsonMapper json, Clock clock) {
+	/** Upserts are written in each database's own words: PostgreSQL's or H2's. */
+	private final boolean postgres;
+
+	public TargetRepository(JdbcClient jdbc, JsonMapper json, Clock clock, DataSource dataSource) {
 		this.jdbc = jdbc;
 		this.json = json;
 		this.clock = clock;
+		this.postgres = isPostgres(dataSource);
+	}
+
+	private static boolean isPostgres(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			return connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot tell which database holds the targets", ex);
+		}
 	}
 
 	public List<Target> all() {
@@ -56,25 +72,46 @@ public class TargetRepository {
 
 	/**
 	 * Inserts the specs whose names are new and replaces those whose names exist; returns
-	 * how many were new.
+	 * how many were new. One statement per target that inserts or updates atomically, so
+	 * concurrent requests registering the same new name both succeed, the later one
+	 * replacing the earlier; targets are written in name order, so two batches never wait
+	 * for each other's rows crosswise.
 	 */
 	public int upsert(Collection<TargetSpec> specs) {
-		int created = 0;
 		Timestamp now = Timestamp.from(this.clock.instant());
-		for (TargetSpec spec : specs) {
-			String labels = this.json.writeValueAsString(spec.labels());
-			int updated = this.jdbc.sql("""
-					UPDATE target SET address = ?, labels = ?, connector = ?, installed_version = ?, updated_at = ?
-					WHERE name = ?""")
-				.params(spec.address(), labels, spec.connector(), spec.installedVersion(), now, spec.name())
-				.update();
-			if (updated == 0) {
-				this.jdbc.sql("""
+		List<TargetSpec> byName = specs.stream().sorted(Comparator.comparing(TargetSpec::name)).toList();
+		int created = 0;
+		for (TargetSpec spec : byName) {
+			Object[] values = { spec.name(), spec.address(), this.json.writeValueAsString(spec.labels()),
+					spec.connector(), spec.installedVersion(), now };
+			if (this.postgres) {
+				// xmax is 0 on a row version that an insert made, not an update
+				created += this.jdbc.sql("""
 						INSERT INTO target (name, address, labels, connector, installed_version, updated_at)
-						VALUES (?, ?, ?, ?, ?, ?)""")
-					.params(spec.name(), spec.address(), labels, spec.connector(), spec.installedVersion(), now)
+						VALUES (?, ?, ?, ?, ?, ?)
+						ON CONFLICT (name) DO UPDATE SET address = EXCLUDED.address, labels = EXCLUDED.labels,
+							connector = EXCLUDED.connector, installed_version = EXCLUDED.installed_version,
+							updated_at = EXCLUDED.updated_at
+						RETURNING (xmax = 0) AS inserted""").params(values).query(Boolean.class).single() ? 1 : 0;
+			}
+			else {
+				boolean existed = this.jdbc.sql("SELECT COUNT(*) FROM target WHERE name = ?")
+					.param(spec.name())
+					.query(Long.class)
+					.single() > 0;
+				this.jdbc.sql("""
+						MERGE INTO target t
+						USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(4000)),
+							CAST(? AS VARCHAR(100)), CAST(? AS VARCHAR(64)), CAST(? AS TIMESTAMP WITH TIME ZONE)))
+							AS s (name, address, labels, connector, installed_version, updated_at)
+						ON t.name = s.name
+						WHEN MATCHED THEN UPDATE SET address = s.address, labels = s.labels, connector = s.connector,
+							installed_version = s.installed_version, updated_at = s.updated_at
+						WHEN NOT MATCHED THEN INSERT (name, address, labels, connector, installed_version, updated_at)
+							VALUES (s.name, s.address, s.labels, s.connector, s.installed_version, s.updated_at)""")
+					.params(values)
 					.update();
-				created++;
+				created += existed ? 0 : 1;
 			}
 		}
 		return created;

@@ -3,6 +3,7 @@ package dev.patchwave.orchestrator.target;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.LabelSelector;
 import dev.patchwave.common.target.Target;
+import dev.patchwave.orchestrator.InputLimits;
 import dev.patchwave.orchestrator.InvalidInputException;
 import dev.patchwave.orchestrator.InvalidInputException.FieldProblem;
 import dev.patchwave.orchestrator.Page;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -20,9 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class TargetService {
 
-	private static final Pattern LABEL_PART = Pattern.compile("[A-Za-z0-9_./-]{1,63}");
-
-	private static final int MAX_BATCH = 10_000;
+	private static final Pattern LABEL_PART = Pattern
+		.compile("[A-Za-z0-9_./-]{1,%d}".formatted(InputLimits.LABEL_PART));
 
 	private final TargetRepository targets;
 
@@ -42,9 +43,9 @@ public class TargetService {
 		if (specs == null || specs.isEmpty()) {
 			throw new InvalidInputException("$", "must be a non-empty array of targets");
 		}
-		if (specs.size() > MAX_BATCH) {
+		if (specs.size() > InputLimits.TARGETS_PER_REQUEST) {
 			throw new InvalidInputException("$",
-					"at most %d targets per request, got %d".formatted(MAX_BATCH, specs.size()));
+					"at most %d targets per request, got %d".formatted(InputLimits.TARGETS_PER_REQUEST, specs.size()));
 		}
 		List<FieldProblem> problems = new ArrayList<>();
 		Set<String> names = new HashSet<>();
@@ -81,29 +82,40 @@ public class TargetService {
 			problems.add(new FieldProblem(at, "must be a target object"));
 			return;
 		}
-		if (spec.name() == null || spec.name().isBlank() || spec.name().length() > 255) {
-			problems.add(new FieldProblem(at + ".name", "is required, at most 255 characters"));
-		}
-		else if (!names.add(spec.name())) {
+		Optional<String> badName = InputLimits.requiredLine(spec.name(), InputLimits.TARGET_NAME);
+		badName.ifPresent(reason -> problems.add(new FieldProblem(at + ".name", reason)));
+		if (badName.isEmpty() && !names.add(spec.name())) {
 			problems.add(new FieldProblem(at + ".name", "'%s' appears twice in this request".formatted(spec.name())));
 		}
-		if (spec.address() == null || spec.address().isBlank() || spec.address().length() > 255) {
-			problems.add(new FieldProblem(at + ".address", "is required, at most 255 characters"));
-		}
+		InputLimits.requiredLine(spec.address(), InputLimits.TARGET_ADDRESS)
+			.ifPresent(reason -> problems.add(new FieldProblem(at + ".address", reason)));
 		Map<String, String> labels = spec.labels() == null ? Map.of() : spec.labels();
-		labels.forEach((key, value) -> {
-			if (!LABEL_PART.matcher(key).matches() || value == null || !LABEL_PART.matcher(value).matches()) {
-				problems.add(new FieldProblem(at + ".labels." + key,
-						"label keys and values must be 1 to 63 letters, digits or _ . / -"));
-			}
-		});
-		if (spec.connector() == null || spec.connector().isBlank()) {
+		if (labels.size() > InputLimits.LABELS) {
+			problems.add(new FieldProblem(at + ".labels",
+					"at most %d labels, got %d".formatted(InputLimits.LABELS, labels.size())));
+		}
+		else {
+			labels.forEach((key, value) -> {
+				if (!LABEL_PART.matcher(key).matches() || value == null || !LABEL_PART.matcher(value).matches()) {
+					// a key too long to be a label is not repeated in full
+					problems.add(new FieldProblem(at + ".labels." + abbreviate(key),
+							"label keys and values must be 1 to %d letters, digits or _ . / -"
+								.formatted(InputLimits.LABEL_PART)));
+				}
+			});
+		}
+		if (spec.connector() == null || spec.connector().isBlank()
+				|| spec.connector().length() > InputLimits.CONNECTOR_NAME) {
 			problems.add(new FieldProblem(at + ".connector", "is required: the name of a configured connector"));
 		}
 		else if (!knownConnectors.contains(spec.connector())) {
 			problems.add(new FieldProblem(at + ".connector", "no connector named '%s'".formatted(spec.connector())));
 		}
-		if (spec.installedVersion() != null) {
+		if (spec.installedVersion() != null && spec.installedVersion().length() > InputLimits.VERSION) {
+			problems.add(new FieldProblem(at + ".installedVersion",
+					"at most %d characters, got %d".formatted(InputLimits.VERSION, spec.installedVersion().length())));
+		}
+		else if (spec.installedVersion() != null) {
 			try {
 				Version.parse(spec.installedVersion());
 			}
@@ -111,6 +123,10 @@ public class TargetService {
 				problems.add(new FieldProblem(at + ".installedVersion", ex.getMessage()));
 			}
 		}
+	}
+
+	private static String abbreviate(String text) {
+		return text.length() <= InputLimits.LABEL_PART ? text : text.substring(0, InputLimits.LABEL_PART) + "...";
 	}
 
 	public record UpsertResult(int created, int updated) {

@@ -18,9 +18,9 @@ class SecretKeysTest {
 	void createsAKeyFileReadableByItsOwnerOnlyAndReadsTheSameKeyNextTime() throws Exception {
 		Path file = this.dir.resolve("data/secret.key");
 
-		SecretCipher first = SecretKeys.cipher(new SecretsProperties(null, file));
+		SecretCipher first = SecretKeys.cipher(new SecretsProperties(null, file, null));
 		String stored = first.encrypt("token", "awx/token");
-		SecretCipher second = SecretKeys.cipher(new SecretsProperties(null, file));
+		SecretCipher second = SecretKeys.cipher(new SecretsProperties(null, file, null));
 
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 		assertThat(second.decrypt(stored, "awx/token")).isEqualTo("token");
@@ -34,7 +34,7 @@ class SecretKeysTest {
 		String key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 		Path file = this.dir.resolve("never-written.key");
 
-		SecretCipher cipher = SecretKeys.cipher(new SecretsProperties(key, file));
+		SecretCipher cipher = SecretKeys.cipher(new SecretsProperties(key, file, null));
 
 		assertThat(
 				cipher.decrypt(new SecretCipher(java.util.Base64.getDecoder().decode(key)).encrypt("x", "a/b"), "a/b"))
@@ -44,7 +44,7 @@ class SecretKeysTest {
 
 	@Test
 	void aKeyThatIsNotBase64IsRefusedSayingWhere() {
-		assertThatThrownBy(() -> SecretKeys.cipher(new SecretsProperties("not base64!", this.dir.resolve("k"))))
+		assertThatThrownBy(() -> SecretKeys.cipher(new SecretsProperties("not base64!", this.dir.resolve("k"), null)))
 			.hasMessageContaining("patchwave.secrets.key");
 	}
 

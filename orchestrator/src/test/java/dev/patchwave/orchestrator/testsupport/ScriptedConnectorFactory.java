@@ -4,6 +4,7 @@ import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorConfig;
 import dev.patchwave.common.connector.ConnectorFactory;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,6 +18,12 @@ public class ScriptedConnectorFactory implements ConnectorFactory {
 	@Override
 	public String type() {
 		return "scripted";
+	}
+
+	/** A token, so that tests can see how secrets are stored. */
+	@Override
+	public Set<String> secretSettings() {
+		return Set.of("token");
 	}
 
 	@Override

@@ -79,6 +79,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof BodySizeLimit.BodyTooLargeException) {
+				return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+					.body(problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "The request body is too large."));
+			}
+		}
 		return ResponseEntity.badRequest().body(unreadable(ex.getMostSpecificCause()));
 	}
 
@@ -94,7 +100,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return fieldProblems(HttpStatus.BAD_REQUEST, "Malformed request",
 					List.of(new FieldProblem(path(invalid), "'%s' is not %s".formatted(invalid.getValue(), expected))));
 		}
-		if (cause instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
+		if (cause instanceof MismatchedInputException trailing && trailing.getPath().isEmpty()
+				&& trailing.getOriginalMessage().startsWith("Trailing token")) {
+			return problem(HttpStatus.BAD_REQUEST, "Malformed request",
+					"The body is not valid JSON: something follows the value.");
+		}
+		if (cause instanceof MismatchedInputException mismatched) {
 			return fieldProblems(HttpStatus.BAD_REQUEST, "Malformed request", List.of(new FieldProblem(path(mismatched),
 					"expected %s here".formatted(describe(mismatched.getTargetType())))));
 		}

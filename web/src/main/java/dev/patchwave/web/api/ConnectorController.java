@@ -5,6 +5,7 @@ import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.orchestrator.InvalidInputException;
 import dev.patchwave.orchestrator.connector.ConnectorInstance;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
+import dev.patchwave.orchestrator.connector.ConnectorProbes;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,8 +30,11 @@ class ConnectorController {
 
 	private final ConnectorInstances connectors;
 
-	ConnectorController(ConnectorInstances connectors) {
+	private final ConnectorProbes probes;
+
+	ConnectorController(ConnectorInstances connectors, ConnectorProbes probes) {
 		this.connectors = connectors;
+		this.probes = probes;
 	}
 
 	@GetMapping
@@ -43,9 +47,16 @@ class ConnectorController {
 		return ConnectorResponse.of(this.connectors.get(id));
 	}
 
+	/**
+	 * The connector's health as its calls and the last probe of its system show it, and
+	 * that probe.
+	 */
 	@GetMapping("/{id}/health")
-	ConnectorHealth health(@PathVariable long id) {
-		return this.connectors.health(this.connectors.get(id).name());
+	HealthResponse health(@PathVariable long id) {
+		String name = this.connectors.get(id).name();
+		ConnectorHealth health = this.connectors.reportedHealth(name);
+		return new HealthResponse(health.status(), health.detail(), health.since(), health.retryAt(),
+				health.misconfigured(), this.probes.last(name).map(ProbeResponse::of).orElse(null));
 	}
 
 	/**
@@ -103,6 +114,21 @@ class ConnectorController {
 	}
 
 	record TestResponse(boolean ok, List<ConnectorCheck> checks) {
+
+	}
+
+	record HealthResponse(ConnectorHealth.Status status, String detail, Instant since, Instant retryAt,
+			boolean misconfigured, ProbeResponse lastProbe) {
+
+	}
+
+	record ProbeResponse(ConnectorHealth.Status status, boolean misconfigured, String detail, Instant checkedAt,
+			Instant since) {
+
+		static ProbeResponse of(ConnectorProbes.Probe probe) {
+			return new ProbeResponse(probe.health().status(), probe.health().misconfigured(), probe.health().detail(),
+					probe.checkedAt(), probe.health().since());
+		}
 
 	}
 

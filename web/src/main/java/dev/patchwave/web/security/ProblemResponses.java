@@ -16,7 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers API clients that are not signed in, or not allowed, with RFC 9457 problem
- * details.
+ * details. A 401 carries no {@code WWW-Authenticate: Basic} challenge: a browser would
+ * answer it with a password dialog and then attach the remembered credentials to every
+ * request to this host, cross-site ones included.
  */
 @Component
 class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
@@ -30,8 +32,8 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
 			throws IOException {
-		response.setHeader("WWW-Authenticate", "Basic realm=\"Patchwave\"");
-		write(request, response, HttpStatus.UNAUTHORIZED, "Sign in with HTTP Basic to use the API.");
+		write(request, response, HttpStatus.UNAUTHORIZED,
+				"Sign in to use the API: send HTTP Basic credentials with every request.");
 	}
 
 	@Override
@@ -41,7 +43,7 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 				"Your role does not allow %s %s.".formatted(request.getMethod(), request.getRequestURI()));
 	}
 
-	private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+	void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
 			throws IOException {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setInstance(URI.create(request.getRequestURI()));

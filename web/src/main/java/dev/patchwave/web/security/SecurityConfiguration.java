@@ -1,5 +1,6 @@
 package dev.patchwave.web.security;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -10,15 +11,29 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
 /**
  * Two doors. The API takes HTTP Basic on every request and keeps no session, so no cookie
  * can act for a client and CSRF tokens are not needed there. The dashboard signs people
- * in with a form, keeps a session, and requires a CSRF token on every form it posts.
+ * in with a form, keeps a session (its cookie SameSite=Lax, see application.yml), and
+ * requires a CSRF token on every form it posts. On both, state-changing requests from
+ * another origin are refused, wrong passwords are throttled, and every answer carries a
+ * Content-Security-Policy that allows no inline script or style.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LoginThrottleProperties.class)
 class SecurityConfiguration {
+
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+			+ "frame-ancestors 'none'";
+
+	static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
 	private static final String ROLLOUT_ACTIONS = "/api/v1/rollouts/{id}/{action:start|pause|resume|abort|advance|rollback}";
 
@@ -36,8 +51,8 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain api(HttpSecurity http, ProblemResponses problems) throws Exception {
-		return http.securityMatcher("/api/**", "/actuator/**")
+	SecurityFilterChain api(HttpSecurity http, ProblemResponses problems, LoginThrottle throttle) throws Exception {
+		return guarded(http, problems, throttle).securityMatcher("/api/**", "/actuator/**")
 			.authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, ROLLOUT_ACTIONS)
@@ -48,8 +63,10 @@ class SecurityConfiguration {
 				.hasRole(Role.ADMIN.name())
 				.requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**")
 				.hasRole(Role.VIEWER.name())
+				// anything else is for admins, who learn 404 or 405 where nothing answers
+				// it
 				.anyRequest()
-				.denyAll())
+				.hasRole(Role.ADMIN.name()))
 			.httpBasic(basic -> basic.authenticationEntryPoint(problems))
 			.exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -61,8 +78,9 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain dashboard(HttpSecurity http) throws Exception {
-		return http
+	SecurityFilterChain dashboard(HttpSecurity http, ProblemResponses problems, LoginThrottle throttle)
+			throws Exception {
+		return guarded(http, problems, throttle)
 			.authorizeHttpRequests(
 					requests -> requests.requestMatchers("/webjars/**", "/css/**", "/js/**", "/login", "/error")
 						.permitAll()
@@ -73,6 +91,15 @@ class SecurityConfiguration {
 			.formLogin(Customizer.withDefaults())
 			.logout(Customizer.withDefaults())
 			.build();
+	}
+
+	/** What both doors share: the cross-site guard, the login throttle, the headers. */
+	private static HttpSecurity guarded(HttpSecurity http, ProblemResponses problems, LoginThrottle throttle) {
+		return http.addFilterBefore(new CrossSiteRequestGuard(problems), CsrfFilter.class)
+			.addFilterBefore(new LoginThrottleFilter(throttle, problems), UsernamePasswordAuthenticationFilter.class)
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+				.addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY)));
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.patchwave.web.connector;
+package dev.patchwave.web.health;
 
 import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
@@ -10,12 +10,16 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Each configured connector as a part of {@code /actuator/health/connectors}, looked up
- * when asked, so connectors created at run time show up too. A connector whose breaker is
- * open reports DOWN with why.
+ * Each configured connector as a part of the {@code connectors} health group, looked up
+ * when asked, so connectors created at run time show up too: DOWN with why when its
+ * breaker is open or the last probe found its system down or misconfigured. The
+ * application's own health leaves them out (see {@link HealthGroups}).
  */
-@Component("connectors")
+@Component(ConnectorsHealth.NAME)
 class ConnectorsHealth implements CompositeHealthContributor {
+
+	// not "connectors": that is the name of the group that shows it
+	static final String NAME = "connector";
 
 	private final ConnectorInstances connectors;
 
@@ -35,13 +39,16 @@ class ConnectorsHealth implements CompositeHealthContributor {
 
 	private HealthIndicator indicator(String name) {
 		return () -> {
-			ConnectorHealth health = this.connectors.health(name);
+			ConnectorHealth health = this.connectors.reportedHealth(name);
 			Health.Builder builder = switch (health.status()) {
 				case UP -> Health.up();
 				case DEGRADED -> Health.unknown().withDetail("degraded", true);
 				case DOWN -> Health.down();
 			};
 			builder.withDetail("detail", health.detail());
+			if (health.misconfigured()) {
+				builder.withDetail("misconfigured", true);
+			}
 			if (health.since() != null) {
 				builder.withDetail("since", health.since().toString());
 			}

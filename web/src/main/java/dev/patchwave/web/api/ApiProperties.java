@@ -1,0 +1,14 @@
+package dev.patchwave.web.api;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits of the API beyond each field's own: {@code maxBodySize}, the largest request
+ * body read (8 MB: a batch of 10,000 targets with a few labels each).
+ */
+@ConfigurationProperties("patchwave.api")
+public record ApiProperties(@DefaultValue("8MB") DataSize maxBodySize) {
+
+}
