@@ -7,15 +7,16 @@ import dev.patchwave.common.state.Transitions;
  */
 public enum RolloutState {
 
-	DRAFT, SCHEDULED, RUNNING, PAUSED, HALTED, SUCCEEDED, ABORTED, ROLLING_BACK, ROLLED_BACK;
+	DRAFT, SCHEDULED, RUNNING, PAUSED, HALTED, SUCCEEDED, COMPLETED_WITH_FAILURES, ABORTED, ROLLING_BACK, ROLLED_BACK;
 
 	private static final Transitions<RolloutState> TABLE = Transitions.of(RolloutState.class)
 		.from(DRAFT, SCHEDULED, RUNNING, ABORTED)
 		.from(SCHEDULED, RUNNING, ABORTED)
-		.from(RUNNING, PAUSED, HALTED, SUCCEEDED, ABORTED)
+		.from(RUNNING, PAUSED, HALTED, SUCCEEDED, COMPLETED_WITH_FAILURES, ABORTED)
+		.from(COMPLETED_WITH_FAILURES, RUNNING, ROLLING_BACK, ABORTED)
 		.from(PAUSED, RUNNING, ROLLING_BACK, ABORTED)
 		.from(HALTED, RUNNING, ROLLING_BACK, ABORTED)
-		.from(ROLLING_BACK, ROLLED_BACK, ABORTED)
+		.from(ROLLING_BACK, ROLLED_BACK, HALTED, ABORTED)
 		.build();
 
 	public static Transitions<RolloutState> transitions() {
@@ -28,6 +29,14 @@ public enum RolloutState {
 
 	public boolean isFinal() {
 		return TABLE.next(this).isEmpty();
+	}
+
+	/**
+	 * Whether the rollout has come to an end for now: final, or completed with targets
+	 * still exposed, which only an operator's retry reopens.
+	 */
+	public boolean isEnded() {
+		return isFinal() || this == COMPLETED_WITH_FAILURES;
 	}
 
 	/** Whether the engine may hand new targets to a connector in this state. */

@@ -97,7 +97,14 @@ class ResultRecorder {
 		Instant now = this.clock.instant();
 		ResultCause cause = result.cause();
 		String version = result.installedVersion() == null ? null : result.installedVersion().toString();
-		if (cause.isSuccess()) {
+		if (cause == ResultCause.SUCCEEDED_REBOOT_PENDING) {
+			// installed, but the host runs the old code until it restarts: still exposed
+			this.store.settle(call.deploymentId(), call.key(), DeploymentState.REBOOT_PENDING, cause, result.exitCode(),
+					result.message(), version, now);
+			this.journal.append(call.rolloutId(), EventJournal.ENGINE, "TARGET_REBOOT_PENDING", call.wave(),
+					call.target().name(), Outcome.describe(result) + "; exposed until a restart and a verify");
+		}
+		else if (cause.isSuccess()) {
 			this.store.settle(call.deploymentId(), call.key(), DeploymentState.SUCCEEDED, cause, result.exitCode(),
 					result.message(), version, now);
 			if (result.installedVersion() != null) {

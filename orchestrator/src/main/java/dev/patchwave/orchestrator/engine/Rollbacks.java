@@ -65,22 +65,17 @@ class Rollbacks {
 		int limit = waves.stream().mapToInt(WaveRow::maxConcurrency).max().orElse(1);
 		int busy = (int) (this.store.countDeployments(rolloutId, DeploymentState.ROLLING_BACK)
 				+ this.store.countDeployments(rolloutId, DeploymentState.DISPATCHED));
-		List<DeploymentRow> installed = this.store.succeededNewestWaveFirst(rolloutId, Math.max(0, limit - busy));
+		Integer scope = rollout.rollbackWave();
+		List<DeploymentRow> installed = this.store.succeededNewestWaveFirst(rolloutId, Math.max(0, limit - busy),
+				scope);
 		Instant now = this.clock.instant();
 		if (installed.isEmpty() && busy == 0) {
-			this.tx.run(rolloutId, () -> {
-				for (WaveRow wave : waves) {
-					if (WaveState.transitions().isAllowed(wave.state(), WaveState.ROLLED_BACK)) {
-						this.store.moveWave(wave, WaveState.ROLLED_BACK, now);
-					}
-				}
-				this.store.moveRollout(rolloutId, RolloutState.ROLLING_BACK, RolloutState.ROLLED_BACK, now);
-				this.journal.append(rolloutId, EventJournal.ENGINE, "ROLLED_BACK",
-						"Rolled back: %d targets, %d failed to roll back".formatted(
-								this.store.countDeployments(rolloutId, DeploymentState.ROLLED_BACK),
-								this.store.countDeployments(rolloutId, DeploymentState.ROLLBACK_FAILED)));
-			});
-			log.info("Rollout {} rolled back", rolloutId);
+			if (scope == null) {
+				finish(rolloutId, waves, now);
+			}
+			else {
+				finishWave(rolloutId, waves.get(scope), now);
+			}
 			return List.of();
 		}
 		Patch patch = this.patches.get(rollout.patchId());
@@ -97,6 +92,36 @@ class Rollbacks {
 			}
 		});
 		return calls;
+	}
+
+	private void finish(long rolloutId, List<WaveRow> waves, Instant now) {
+		this.tx.run(rolloutId, () -> {
+			for (WaveRow wave : waves) {
+				if (WaveState.transitions().isAllowed(wave.state(), WaveState.ROLLED_BACK)) {
+					this.store.moveWave(wave, WaveState.ROLLED_BACK, now);
+				}
+			}
+			this.store.moveRollout(rolloutId, RolloutState.ROLLING_BACK, RolloutState.ROLLED_BACK, now);
+			this.journal.append(rolloutId, EventJournal.ENGINE, "ROLLED_BACK",
+					"Rolled back: %d targets, %d failed to roll back".formatted(
+							this.store.countDeployments(rolloutId, DeploymentState.ROLLED_BACK),
+							this.store.countDeployments(rolloutId, DeploymentState.ROLLBACK_FAILED)));
+		});
+		log.info("Rollout {} rolled back", rolloutId);
+	}
+
+	/**
+	 * A rollback of the breaching wave alone ends with the rollout halted for a person.
+	 */
+	private void finishWave(long rolloutId, WaveRow wave, Instant now) {
+		this.tx.run(rolloutId, () -> {
+			this.store.moveWave(wave, WaveState.ROLLED_BACK, now);
+			this.store.moveRollout(rolloutId, RolloutState.ROLLING_BACK, RolloutState.HALTED, now);
+			this.store.limitRollback(rolloutId, null);
+			this.journal.append(rolloutId, EventJournal.ENGINE, "WAVE_ROLLED_BACK", wave.position(), null,
+					"Wave '%s' rolled back; the rollout stays halted for a person to decide".formatted(wave.name()));
+		});
+		log.info("Rollout {} rolled back wave {}", rolloutId, wave.name());
 	}
 
 	/**

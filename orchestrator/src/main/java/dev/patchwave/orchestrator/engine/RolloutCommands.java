@@ -1,7 +1,6 @@
 package dev.patchwave.orchestrator.engine;
 
 import dev.patchwave.common.deployment.DeploymentState;
-import dev.patchwave.common.rollout.AdvanceMode;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.ConflictException;
@@ -14,6 +13,7 @@ import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -44,8 +44,18 @@ public class RolloutCommands implements RolloutOperations {
 
 	private final Clock clock;
 
+	private final WaveProgress progress;
+
+	private final WaveApprovals approvals;
+
+	private final FailureActions failures;
+
 	RolloutCommands(RolloutLocks locks, RolloutStore store, EventJournal journal, EngineScheduler scheduler,
-			EngineTransactions tx, RolloutDriver driver, ApplicationEventPublisher publisher, Clock clock) {
+			EngineTransactions tx, RolloutDriver driver, ApplicationEventPublisher publisher, Clock clock,
+			WaveProgress progress, WaveApprovals approvals, FailureActions failures) {
+		this.progress = progress;
+		this.approvals = approvals;
+		this.failures = failures;
 		this.locks = locks;
 		this.store = store;
 		this.journal = journal;
@@ -60,6 +70,10 @@ public class RolloutCommands implements RolloutOperations {
 	public void start(long rolloutId, String actor) {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
+			List<RolloutStore.Overlap> overlaps = this.store.overlaps(rolloutId);
+			if (!overlaps.isEmpty()) {
+				throw new ConflictException(RolloutStore.Overlap.describe(overlaps));
+			}
 			Instant now = this.clock.instant();
 			if (rollout.notBefore() != null && rollout.notBefore().isAfter(now)) {
 				this.tx.command(() -> {
@@ -149,25 +163,35 @@ public class RolloutCommands implements RolloutOperations {
 
 	@Override
 	public void advance(long rolloutId, String actor) {
-		this.locks.run(rolloutId, () -> {
-			RolloutRow rollout = rollout(rolloutId);
-			WaveRow waiting = this.store.waves(rolloutId)
-				.stream()
-				.filter(wave -> wave.state() == WaveState.AWAITING_APPROVAL)
-				.findFirst()
-				.orElseThrow(() -> new ConflictException("Rollout %d has no wave waiting to be advanced; it is %s"
-					.formatted(rolloutId, rollout.state())));
-			if (rollout.state() != RolloutState.RUNNING) {
-				throw new ConflictException(
-						"Rollout %d is %s; resume it before advancing".formatted(rolloutId, rollout.state()));
-			}
-			this.tx.command(() -> {
-				this.store.moveWave(waiting, WaveState.SUCCEEDED, this.clock.instant());
-				this.journal.append(rolloutId, actor, "WAVE_APPROVED", waiting.position(), null,
-						"Wave '%s' approved; the next wave may start".formatted(waiting.name()));
-			});
-			this.driver.stepAfterCommand(rolloutId);
-		});
+		this.approvals.approve(rolloutId, null, actor, null);
+	}
+
+	@Override
+	public void approve(long rolloutId, int wave, String actor, String comment) {
+		this.approvals.approve(rolloutId, wave, actor, comment);
+	}
+
+	@Override
+	public void reject(long rolloutId, int wave, String actor, String comment) {
+		this.approvals.reject(rolloutId, wave, actor, comment);
+	}
+
+	@Override
+	public void retryFailed(long rolloutId, Integer wave, String actor) {
+		this.failures.retryFailed(rolloutId, wave, actor);
+	}
+
+	@Override
+	public void skip(long rolloutId, String target, String actor, String reason) {
+		this.failures.skip(rolloutId, target, actor, reason);
+	}
+
+	@Override
+	public void resume(long rolloutId, String actor, String failureThreshold, String reason) {
+		if (failureThreshold != null) {
+			this.failures.raiseThreshold(rolloutId, actor, failureThreshold, reason);
+		}
+		resume(rolloutId, actor);
 	}
 
 	@Override
@@ -177,8 +201,9 @@ public class RolloutCommands implements RolloutOperations {
 			Instant now = this.clock.instant();
 			this.tx.command(() -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ROLLING_BACK, now);
+				this.store.limitRollback(rolloutId, null);
 				for (WaveRow wave : this.store.waves(rolloutId)) {
-					if (wave.state() == WaveState.PENDING) {
+					if (wave.state() == WaveState.PENDING || wave.state() == WaveState.AWAITING_APPROVAL) {
 						this.store.moveWave(wave, WaveState.ABORTED, now);
 					}
 				}
@@ -203,13 +228,13 @@ public class RolloutCommands implements RolloutOperations {
 						wave.state());
 				return;
 			}
-			boolean auto = rollout.advance() == AdvanceMode.AUTO;
+			WaveState done = this.progress.doneState(wave);
 			this.tx.command(() -> {
-				this.store.moveWave(wave, auto ? WaveState.SUCCEEDED : WaveState.AWAITING_APPROVAL,
-						this.clock.instant());
-				this.journal.append(rolloutId, EventJournal.ENGINE, auto ? "WAVE_SUCCEEDED" : "WAVE_AWAITING_APPROVAL",
-						position, null, auto ? "Wave '%s' baked without trouble and succeeded".formatted(wave.name())
-								: "Wave '%s' baked; an operator must advance the rollout".formatted(wave.name()));
+				this.store.moveWave(wave, done, this.clock.instant());
+				this.journal.append(rolloutId, EventJournal.ENGINE, "WAVE_" + done.name(), position, null,
+						done == WaveState.SUCCEEDED
+								? "Wave '%s' baked without trouble and succeeded".formatted(wave.name())
+								: "Wave '%s' baked; it completed with targets still exposed".formatted(wave.name()));
 			});
 			this.driver.stepAfterCommand(rolloutId);
 		});

@@ -1,26 +1,27 @@
 package dev.patchwave.orchestrator.engine;
 
 import dev.patchwave.common.deployment.DeploymentState;
-import dev.patchwave.common.rollout.AdvanceMode;
+import dev.patchwave.common.rollout.HaltPolicy;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.event.EventJournal;
+import dev.patchwave.orchestrator.rollout.DeploymentCounts;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Decides what a running rollout does next: start the next wave, halt on a breached
- * threshold, bake or finish a complete wave, finish the rollout, or fill the running
- * wave's free slots, which it leaves to the dispatcher.
+ * Decides what a running rollout does next: hold a wave for its approval, start it, halt
+ * on a breached threshold (and apply the halt policy), bake or finish a complete wave,
+ * finish the rollout, or fill the running wave's free slots, which it leaves to the
+ * dispatcher. A wave or rollout with targets still exposed never finishes as succeeded.
  */
 @Component
 class WaveProgress {
@@ -56,74 +57,102 @@ class WaveProgress {
 			return Next.STOP;
 		}
 		List<WaveRow> waves = this.store.waves(rolloutId);
-		WaveRow wave = waves.stream().filter(w -> w.state() != WaveState.SUCCEEDED).findFirst().orElse(null);
+		WaveRow wave = waves.stream().filter(w -> !w.state().isDone()).findFirst().orElse(null);
 		Instant now = this.clock.instant();
 		if (wave == null) {
-			this.tx.run(rolloutId, () -> {
-				this.store.moveRollout(rolloutId, RolloutState.RUNNING, RolloutState.SUCCEEDED, now);
-				this.journal.append(rolloutId, EventJournal.ENGINE, "SUCCEEDED",
-						"All %d waves succeeded".formatted(waves.size()));
-			});
-			log.info("Rollout {} succeeded", rolloutId);
+			finishRollout(rollout, waves.size(), now);
 			return Next.STOP;
 		}
 		return switch (wave.state()) {
 			case PENDING -> {
-				this.tx.run(rolloutId, () -> {
-					this.store.moveWave(wave, WaveState.RUNNING, now);
-					this.journal.append(rolloutId, EventJournal.ENGINE, "WAVE_STARTED", wave.position(), null,
-							"Wave '%s' started: %d targets, up to %d at a time".formatted(wave.name(),
-									wave.targetCount(), wave.maxConcurrency()));
-				});
-				yield Next.AGAIN;
+				start(rollout, wave, now);
+				yield wave.requiresApproval() ? Next.STOP : Next.AGAIN;
 			}
 			case RUNNING -> running(rollout, wave, wave.position() == waves.size() - 1, now);
 			default -> Next.STOP;
 		};
 	}
 
+	/**
+	 * The state a wave whose installs are over ends in: succeeded only if none is
+	 * exposed.
+	 */
+	WaveState doneState(WaveRow wave) {
+		return DeploymentCounts.of(this.store.counts(wave.id())).exposed() == 0 ? WaveState.SUCCEEDED
+				: WaveState.COMPLETED_WITH_FAILURES;
+	}
+
+	private void start(RolloutRow rollout, WaveRow wave, Instant now) {
+		this.tx.run(rollout.id(), () -> {
+			if (wave.requiresApproval()) {
+				this.store.moveWave(wave, WaveState.AWAITING_APPROVAL, now);
+				this.journal.append(rollout.id(), EventJournal.ENGINE, "WAVE_AWAITING_APPROVAL", wave.position(), null,
+						"Wave '%s' waits for approval by a change manager other than %s".formatted(wave.name(),
+								rollout.createdBy()));
+			}
+			else {
+				this.store.moveWave(wave, WaveState.RUNNING, now);
+				this.journal.append(rollout.id(), EventJournal.ENGINE, "WAVE_STARTED", wave.position(), null,
+						"Wave '%s' started: %d targets, up to %d at a time".formatted(wave.name(), wave.targetCount(),
+								wave.maxConcurrency()));
+			}
+		});
+	}
+
 	private Next running(RolloutRow rollout, WaveRow wave, boolean lastWave, Instant now) {
-		long rolloutId = rollout.id();
-		Map<DeploymentState, Integer> counts = this.store.counts(wave.id());
-		int failed = counts.getOrDefault(DeploymentState.FAILED, 0);
-		if (wave.isBreachedBy(failed)) {
-			this.tx.run(rolloutId, () -> {
-				this.store.moveWave(wave, WaveState.HALTED, now);
-				this.store.moveRollout(rolloutId, RolloutState.RUNNING, RolloutState.HALTED, now);
-				this.journal.append(rolloutId, EventJournal.ENGINE, "HALTED", wave.position(), null,
-						"Halted: wave '%s' has %d failed targets and tolerates %d".formatted(wave.name(),
-								failed - wave.acknowledgedFailures(), wave.toleratedFailures()));
-			});
-			log.warn("Rollout {} halted in wave {}: {} failures, {} tolerated", rolloutId, wave.name(), failed,
-					wave.toleratedFailures());
+		DeploymentCounts counts = DeploymentCounts.of(this.store.counts(wave.id()));
+		if (wave.isBreachedBy(counts.failed())) {
+			halt(rollout, wave, counts.failed(), now);
 			return Next.STOP;
 		}
-		int settled = failed + counts.getOrDefault(DeploymentState.SUCCEEDED, 0)
-				+ counts.getOrDefault(DeploymentState.SKIPPED, 0);
+		int settled = counts.failed() + counts.succeeded() + counts.skipped() + counts.rebootPending()
+				+ counts.excluded();
 		if (settled == wave.targetCount()) {
 			return finish(rollout, wave, lastWave, now);
 		}
-		int free = wave.maxConcurrency() - counts.getOrDefault(DeploymentState.DISPATCHED, 0);
+		int free = wave.maxConcurrency() - counts.dispatched();
 		return free <= 0 ? Next.STOP : Next.fill(rollout, wave, free);
+	}
+
+	/**
+	 * Halts the rollout; unless its policy is to wait for a person, starts rolling back
+	 * the breaching wave or everything at once. Installs in flight finish first and are
+	 * rolled back too.
+	 */
+	private void halt(RolloutRow rollout, WaveRow wave, int failed, Instant now) {
+		long rolloutId = rollout.id();
+		HaltPolicy policy = rollout.haltPolicy();
+		this.tx.run(rolloutId, () -> {
+			this.store.moveWave(wave, WaveState.HALTED, now);
+			this.store.moveRollout(rolloutId, RolloutState.RUNNING, RolloutState.HALTED, now);
+			this.journal.append(rolloutId, EventJournal.ENGINE, "HALTED", wave.position(), null,
+					"Halted: wave '%s' has %d failed targets and tolerates %d".formatted(wave.name(),
+							failed - wave.acknowledgedFailures(), wave.toleratedFailures()));
+			if (policy != HaltPolicy.PAUSE) {
+				Integer scope = policy == HaltPolicy.ROLLBACK_WAVE ? wave.position() : null;
+				this.store.moveRollout(rolloutId, RolloutState.HALTED, RolloutState.ROLLING_BACK, now);
+				this.store.limitRollback(rolloutId, scope);
+				this.scheduler.cancelAll(rolloutId);
+				this.journal.append(rolloutId, EventJournal.ENGINE, "ROLLBACK_STARTED",
+						"Halt policy %s: rolling back %s".formatted(policy,
+								scope == null ? "every installed target" : "wave '%s'".formatted(wave.name())));
+			}
+		});
+		log.warn("Rollout {} halted in wave {}: {} failures, {} tolerated; halt policy {}", rolloutId, wave.name(),
+				failed, wave.toleratedFailures(), policy);
 	}
 
 	private Next finish(RolloutRow rollout, WaveRow wave, boolean lastWave, Instant now) {
 		long rolloutId = rollout.id();
-		if (lastWave || (rollout.bakeTime().isZero() && rollout.advance() == AdvanceMode.AUTO)) {
+		if (lastWave || rollout.bakeTime().isZero()) {
+			WaveState done = doneState(wave);
 			this.tx.run(rolloutId, () -> {
-				this.store.moveWave(wave, WaveState.SUCCEEDED, now);
-				this.journal.append(rolloutId, EventJournal.ENGINE, "WAVE_SUCCEEDED", wave.position(), null,
-						"Wave '%s' succeeded".formatted(wave.name()));
+				this.store.moveWave(wave, done, now);
+				this.journal.append(rolloutId, EventJournal.ENGINE, "WAVE_" + done.name(), wave.position(), null,
+						done == WaveState.SUCCEEDED ? "Wave '%s' succeeded".formatted(wave.name())
+								: "Wave '%s' completed with targets still exposed".formatted(wave.name()));
 			});
 			return Next.AGAIN;
-		}
-		if (rollout.bakeTime().isZero()) {
-			this.tx.run(rolloutId, () -> {
-				this.store.moveWave(wave, WaveState.AWAITING_APPROVAL, now);
-				this.journal.append(rolloutId, EventJournal.ENGINE, "WAVE_AWAITING_APPROVAL", wave.position(), null,
-						"Wave '%s' finished; an operator must advance the rollout".formatted(wave.name()));
-			});
-			return Next.STOP;
 		}
 		Instant until = now.plus(rollout.bakeTime());
 		this.tx.run(rolloutId, () -> {
@@ -133,6 +162,33 @@ class WaveProgress {
 					"Wave '%s' finished; baking until %s".formatted(wave.name(), until));
 		});
 		return Next.STOP;
+	}
+
+	/**
+	 * Ends a rollout whose waves are all done: succeeded only when every target it covers
+	 * runs the fixed version; otherwise completed with failures, its exposed hosts named
+	 * in numbers, and open to a retry.
+	 */
+	private void finishRollout(RolloutRow rollout, int waves, Instant now) {
+		long rolloutId = rollout.id();
+		DeploymentCounts totals = DeploymentCounts.of(this.store.countsByState(rolloutId));
+		if (totals.exposed() == 0) {
+			this.tx.run(rolloutId, () -> {
+				this.store.moveRollout(rolloutId, RolloutState.RUNNING, RolloutState.SUCCEEDED, now);
+				this.journal.append(rolloutId, EventJournal.ENGINE, "SUCCEEDED",
+						"All %d waves succeeded: every one of the %d targets runs the fixed version".formatted(waves,
+								totals.total()));
+			});
+			log.info("Rollout {} succeeded", rolloutId);
+			return;
+		}
+		String message = "Completed with %d of %d targets still exposed: %d failed, %d reboot pending, %d skipped by an operator; retry the failed ones or skip them with a reason"
+			.formatted(totals.exposed(), totals.total(), totals.failed(), totals.rebootPending(), totals.excluded());
+		this.tx.run(rolloutId, () -> {
+			this.store.moveRollout(rolloutId, RolloutState.RUNNING, RolloutState.COMPLETED_WITH_FAILURES, now);
+			this.journal.append(rolloutId, EventJournal.ENGINE, "COMPLETED_WITH_FAILURES", message);
+		});
+		log.warn("Rollout {} {}", rolloutId, message);
 	}
 
 	/**

@@ -3,11 +3,13 @@ package dev.patchwave.orchestrator.rollout;
 import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.rollout.AdvanceMode;
+import dev.patchwave.common.rollout.HaltPolicy;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.target.LabelSelector;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.common.wave.FailureThreshold;
 import dev.patchwave.common.wave.WaveSize;
+import dev.patchwave.orchestrator.ConflictException;
 import dev.patchwave.orchestrator.InputLimits;
 import dev.patchwave.orchestrator.InvalidInputException;
 import dev.patchwave.orchestrator.InvalidInputException.FieldProblem;
@@ -107,7 +109,7 @@ public class RolloutService {
 			problems.add(new FieldProblem("notBefore",
 					"must lie within %d days from now".formatted(InputLimits.MAX_SCHEDULE_AHEAD.toDays())));
 		}
-		List<WaveSpec> waves = waveSpecs(request.waves(), problems);
+		List<WaveSpec> waves = waveSpecs(request.waves(), request.advance() == AdvanceMode.MANUAL, problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidInputException(problems);
 		}
@@ -119,8 +121,10 @@ public class RolloutService {
 		List<PlannedWave> plan = WavePlanner.plan(selected, waves);
 		RolloutRow row = new RolloutRow(0, request.name().trim(), patch.patch().id(), selector.toString(),
 				request.advance() == null ? AdvanceMode.AUTO : request.advance(), bakeTime, request.notBefore(),
-				RolloutState.DRAFT, actor, this.clock.instant(), null, null);
+				RolloutState.DRAFT, actor, this.clock.instant(), null, null,
+				request.haltPolicy() == null ? HaltPolicy.PAUSE : request.haltPolicy(), null);
 		long id = this.store.insert(row, plan);
+		requireNoOverlap(id);
 		this.journal.append(id, actor, "CREATED",
 				"Planned %d targets in %d waves: %s".formatted(selected.size(), plan.size(),
 						plan.stream()
@@ -183,6 +187,42 @@ public class RolloutService {
 		return get(id);
 	}
 
+	public RolloutView resume(long id, String actor, String failureThreshold, String reason) {
+		this.engine.resume(id, actor, failureThreshold, reason);
+		return get(id);
+	}
+
+	public RolloutView approve(long id, int wave, String actor, String comment) {
+		this.engine.approve(id, wave, actor, comment);
+		return get(id);
+	}
+
+	public RolloutView reject(long id, int wave, String actor, String comment) {
+		this.engine.reject(id, wave, actor, comment);
+		return get(id);
+	}
+
+	public RolloutView retryFailed(long id, Integer wave, String actor) {
+		this.engine.retryFailed(id, wave, actor);
+		return get(id);
+	}
+
+	public RolloutView skip(long id, String target, String actor, String reason) {
+		this.engine.skip(id, target, actor, reason);
+		return get(id);
+	}
+
+	/**
+	 * A target is in one active rollout at a time: two rollouts racing on one host would
+	 * each install, retry and roll back without knowing of the other.
+	 */
+	private void requireNoOverlap(long rolloutId) {
+		List<RolloutStore.Overlap> overlaps = this.store.overlaps(rolloutId);
+		if (!overlaps.isEmpty()) {
+			throw new ConflictException(RolloutStore.Overlap.describe(overlaps));
+		}
+	}
+
 	private RolloutView view(RolloutRow rollout) {
 		Map<Long, Map<DeploymentState, Integer>> counts = this.store.countsByWave(rollout.id());
 		List<WaveView> waves = this.store.waves(rollout.id())
@@ -198,7 +238,7 @@ public class RolloutService {
 		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), title, rollout.selector(),
 				rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(), rollout.createdBy(),
 				rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves,
-				rollout.state().isFinal() ? List.of() : waitingFor(rollout.id()));
+				rollout.state().isEnded() ? List.of() : waitingFor(rollout.id()), rollout.haltPolicy());
 	}
 
 	/**
@@ -217,7 +257,12 @@ public class RolloutService {
 		return waits;
 	}
 
-	private static List<WaveSpec> waveSpecs(List<RolloutRequest.WaveRequest> requests, List<FieldProblem> problems) {
+	/**
+	 * The waves asked for; in MANUAL mode every wave after the first waits for an
+	 * approval before it starts.
+	 */
+	private static List<WaveSpec> waveSpecs(List<RolloutRequest.WaveRequest> requests, boolean manual,
+			List<FieldProblem> problems) {
 		if (requests == null || requests.isEmpty()) {
 			problems.add(new FieldProblem("waves", "at least one wave is required"));
 			return List.of();
@@ -251,7 +296,8 @@ public class RolloutService {
 			FailureThreshold threshold = parse(at + ".failureThreshold",
 					wave.failureThreshold() == null ? "0" : wave.failureThreshold(), FailureThreshold::parse, problems);
 			if (problems.size() == before) {
-				specs.add(new WaveSpec(wave.name(), size, wave.maxConcurrency(), threshold));
+				boolean approval = Boolean.TRUE.equals(wave.requiresApproval()) || (manual && i > 0);
+				specs.add(new WaveSpec(wave.name(), size, wave.maxConcurrency(), threshold, approval));
 			}
 		}
 		return specs;

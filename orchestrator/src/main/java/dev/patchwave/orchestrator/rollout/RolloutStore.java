@@ -3,6 +3,7 @@ package dev.patchwave.orchestrator.rollout;
 import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.rollout.AdvanceMode;
+import dev.patchwave.common.rollout.HaltPolicy;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.common.wave.FailureThreshold;
@@ -13,13 +14,16 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,7 +45,7 @@ public class RolloutStore {
 
 	/** Wave states that mean its installs are over. */
 	private static final Set<WaveState> FINISHING = EnumSet.of(WaveState.BAKING, WaveState.HALTED, WaveState.SUCCEEDED,
-			WaveState.ABORTED);
+			WaveState.COMPLETED_WITH_FAILURES, WaveState.ABORTED);
 
 	private final JdbcClient jdbc;
 
@@ -56,22 +60,22 @@ public class RolloutStore {
 		GeneratedKeyHolder key = new GeneratedKeyHolder();
 		this.jdbc.sql("""
 				INSERT INTO rollout (name, patch_id, selector, advance_mode, bake_time_seconds, not_before, state,
-				  created_by, created_at, version)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""")
+				  created_by, created_at, version, halt_policy)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""")
 			.params(rollout.name(), rollout.patchId(), rollout.selector(), rollout.advance().name(),
 					rollout.bakeTime().toSeconds(), timestamp(rollout.notBefore()), rollout.state().name(),
-					rollout.createdBy(), timestamp(rollout.createdAt()))
+					rollout.createdBy(), timestamp(rollout.createdAt()), rollout.haltPolicy().name())
 			.update(key, "id");
 		long rolloutId = key.getKey().longValue();
 		for (PlannedWave wave : waves) {
 			GeneratedKeyHolder waveKey = new GeneratedKeyHolder();
 			this.jdbc.sql("""
 					INSERT INTO wave (rollout_id, position, name, size_spec, max_concurrency, failure_threshold,
-					  target_count, state, acknowledged_failures)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)""")
+					  target_count, state, acknowledged_failures, requires_approval)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""")
 				.params(rolloutId, wave.position(), wave.spec().name(), wave.spec().size().toString(),
 						wave.spec().maxConcurrency(), wave.spec().failureThreshold().toString(), wave.targets().size(),
-						WaveState.PENDING.name())
+						WaveState.PENDING.name(), wave.spec().requiresApproval())
 				.update(waveKey, "id");
 			long waveId = waveKey.getKey().longValue();
 			List<Target> targets = wave.targets();
@@ -117,7 +121,7 @@ public class RolloutStore {
 	public void moveRollout(long id, RolloutState from, RolloutState to, Instant at) {
 		from.moveTo(to);
 		String stamp = to == RolloutState.RUNNING ? ", started_at = COALESCE(started_at, :at)"
-				: to.isFinal() ? ", finished_at = :at" : "";
+				: to.isEnded() ? ", finished_at = :at" : "";
 		int updated = this.jdbc
 			.sql("UPDATE rollout SET state = :to, version = version + 1" + stamp + " WHERE id = :id AND state = :from")
 			.param("to", to.name())
@@ -209,6 +213,17 @@ public class RolloutStore {
 			.list();
 	}
 
+	/** How many targets of a rollout are in each state. */
+	public Map<DeploymentState, Integer> countsByState(long rolloutId) {
+		Map<DeploymentState, Integer> counts = new EnumMap<>(DeploymentState.class);
+		this.jdbc.sql("SELECT state, COUNT(*) AS n FROM deployment WHERE rollout_id = ? GROUP BY state")
+			.param(rolloutId)
+			.query(rs -> {
+				counts.put(DeploymentState.valueOf(rs.getString("state")), rs.getInt("n"));
+			});
+		return counts;
+	}
+
 	/** How many targets of one wave are in each state. */
 	public Map<DeploymentState, Integer> counts(long waveId) {
 		Map<DeploymentState, Integer> counts = new EnumMap<>(DeploymentState.class);
@@ -281,14 +296,92 @@ public class RolloutStore {
 	/**
 	 * Installed targets to roll back, newest wave first, and within a wave in plan order.
 	 */
-	public List<DeploymentRow> succeededNewestWaveFirst(long rolloutId, int limit) {
+	public List<DeploymentRow> succeededNewestWaveFirst(long rolloutId, int limit, Integer onlyWave) {
 		return this.jdbc
 			.sql("SELECT " + DEPLOYMENT_COLUMNS
-					+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = ? AND d.state = ?"
-					+ " ORDER BY w.position DESC, d.id LIMIT ?")
-			.params(rolloutId, DeploymentState.SUCCEEDED.name(), limit)
+					+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = :rollout"
+					+ " AND d.state IN ('SUCCEEDED', 'REBOOT_PENDING')"
+					+ (onlyWave == null ? "" : " AND w.position = :wave")
+					+ " ORDER BY w.position DESC, d.id LIMIT :limit")
+			.param("rollout", rolloutId)
+			.param("wave", onlyWave)
+			.param("limit", limit)
 			.query(RolloutStore::mapDeployment)
 			.list();
+	}
+
+	/** Limits the rollback about to start to one wave, or none for all of them. */
+	public void limitRollback(long rolloutId, Integer wave) {
+		this.jdbc.sql("UPDATE rollout SET rollback_wave = ? WHERE id = ?").params(wave, rolloutId).update();
+	}
+
+	/**
+	 * The targets of this rollout that another active rollout covers, with that rollout.
+	 */
+	public List<Overlap> overlaps(long rolloutId) {
+		return this.jdbc.sql("""
+				SELECT other.id, other.name, theirs.target_name
+				FROM deployment mine
+				JOIN deployment theirs ON theirs.target_id = mine.target_id AND theirs.rollout_id <> mine.rollout_id
+				JOIN rollout other ON other.id = theirs.rollout_id
+				WHERE mine.rollout_id = ? AND other.state IN
+				  ('SCHEDULED', 'RUNNING', 'PAUSED', 'HALTED', 'ROLLING_BACK', 'COMPLETED_WITH_FAILURES')
+				ORDER BY other.id, theirs.target_name LIMIT 1000""")
+			.param(rolloutId)
+			.query((rs, row) -> new Overlap(rs.getLong(1), rs.getString(2), rs.getString(3)))
+			.list();
+	}
+
+	/**
+	 * Puts the failed targets of a rollout, or of one of its waves, back among the
+	 * pending; returns the positions of the waves they are in.
+	 */
+	public Set<Integer> requeueFailed(long rolloutId, Integer wave) {
+		DeploymentState.FAILED.moveTo(DeploymentState.PENDING);
+		List<Integer> positions = this.jdbc
+			.sql("SELECT DISTINCT w.position FROM deployment d JOIN wave w ON w.id = d.wave_id"
+					+ " WHERE d.rollout_id = :rollout AND d.state = 'FAILED'"
+					+ (wave == null ? "" : " AND w.position = :wave"))
+			.param("rollout", rolloutId)
+			.param("wave", wave)
+			.query(Integer.class)
+			.list();
+		this.jdbc
+			.sql("UPDATE deployment SET state = 'PENDING', retry_at = NULL, dispatched_at = NULL, finished_at = NULL"
+					+ " WHERE rollout_id = :rollout AND state = 'FAILED'"
+					+ (wave == null ? ""
+							: " AND wave_id = (SELECT id FROM wave WHERE rollout_id = :rollout AND position = :wave)"))
+			.param("rollout", rolloutId)
+			.param("wave", wave)
+			.update();
+		return Set.copyOf(positions);
+	}
+
+	public Optional<DeploymentRow> deployment(long rolloutId, String targetName) {
+		return this.jdbc
+			.sql("SELECT " + DEPLOYMENT_COLUMNS
+					+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = ? AND d.target_name = ?")
+			.params(rolloutId, targetName)
+			.query(RolloutStore::mapDeployment)
+			.optional();
+	}
+
+	/** Leaves a target out of its rollout, from the state it was read in. */
+	public void exclude(DeploymentRow deployment, String message, Instant at) {
+		deployment.state().moveTo(DeploymentState.EXCLUDED);
+		int updated = this.jdbc.sql("""
+				UPDATE deployment SET state = ?, message = ?, finished_at = ?, retry_at = NULL
+				WHERE id = ? AND state = ?""")
+			.params(DeploymentState.EXCLUDED.name(), truncate(message), timestamp(at), deployment.id(),
+					deployment.state().name())
+			.update();
+		requireOne(updated, "deployment", deployment.id(), deployment.state());
+	}
+
+	public void changeThreshold(long waveId, FailureThreshold threshold) {
+		this.jdbc.sql("UPDATE wave SET failure_threshold = ? WHERE id = ?")
+			.params(threshold.toString(), waveId)
+			.update();
 	}
 
 	/**
@@ -412,6 +505,26 @@ public class RolloutStore {
 			.single();
 	}
 
+	/** A target that another active rollout covers. */
+	public record Overlap(long rolloutId, String rolloutName, String target) {
+
+		/** Names each rollout and up to ten of the targets it shares. */
+		public static String describe(List<Overlap> overlaps) {
+			Map<Long, List<Overlap>> byRollout = new LinkedHashMap<>();
+			overlaps.forEach(
+					overlap -> byRollout.computeIfAbsent(overlap.rolloutId(), id -> new ArrayList<>()).add(overlap));
+			return byRollout.values().stream().map(shared -> {
+				List<String> names = shared.stream().map(Overlap::target).toList();
+				return "rollout %d '%s' already covers %d of these targets: %s%s".formatted(shared.get(0).rolloutId(),
+						shared.get(0).rolloutName(), names.size(),
+						String.join(", ", names.subList(0, Math.min(10, names.size()))),
+						names.size() > 10 ? ", ..." : "");
+			}).collect(Collectors.joining("; "))
+					+ ". A target is in one active rollout at a time: finish, abort or retry that rollout first.";
+		}
+
+	}
+
 	/**
 	 * How many of a rollout's targets behind one connector wait for it, or are still to
 	 * be dispatched.
@@ -445,7 +558,8 @@ public class RolloutStore {
 				rs.getString("selector"), AdvanceMode.valueOf(rs.getString("advance_mode")),
 				Duration.ofSeconds(rs.getLong("bake_time_seconds")), instant(rs, "not_before"),
 				RolloutState.valueOf(rs.getString("state")), rs.getString("created_by"), instant(rs, "created_at"),
-				instant(rs, "started_at"), instant(rs, "finished_at"));
+				instant(rs, "started_at"), instant(rs, "finished_at"), HaltPolicy.valueOf(rs.getString("halt_policy")),
+				rs.getObject("rollback_wave", Integer.class));
 	}
 
 	private static WaveRow mapWave(ResultSet rs, int row) throws SQLException {
@@ -453,7 +567,7 @@ public class RolloutStore {
 				rs.getString("size_spec"), rs.getInt("max_concurrency"),
 				FailureThreshold.parse(rs.getString("failure_threshold")), rs.getInt("target_count"),
 				WaveState.valueOf(rs.getString("state")), rs.getInt("acknowledged_failures"), instant(rs, "started_at"),
-				instant(rs, "finished_at"), instant(rs, "bake_until"));
+				instant(rs, "finished_at"), instant(rs, "bake_until"), rs.getBoolean("requires_approval"));
 	}
 
 	private static DeploymentRow mapDeployment(ResultSet rs, int row) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.patchwave.orchestrator.rollout;
 
 import dev.patchwave.common.rollout.AdvanceMode;
+import dev.patchwave.common.rollout.HaltPolicy;
 import dev.patchwave.common.rollout.RolloutState;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import java.util.List;
 public record RolloutView(long id, String name, String patchId, String patchTitle, String selector, AdvanceMode advance,
 		Duration bakeTime, Instant notBefore, RolloutState state, String createdBy, Instant createdAt,
 		Instant startedAt, Instant finishedAt, DeploymentCounts totals, List<WaveView> waves,
-		List<ConnectorWait> waitingFor) {
+		List<ConnectorWait> waitingFor, HaltPolicy haltPolicy) {
 
 	public RolloutView {
 		waves = List.copyOf(waves);

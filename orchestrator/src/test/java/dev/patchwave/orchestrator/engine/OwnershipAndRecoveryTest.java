@@ -212,7 +212,7 @@ class OwnershipAndRecoveryTest {
 
 		this.rollouts.start(rollout.id(), "operator");
 
-		RolloutView done = awaitState(rollout.id(), RolloutState.SUCCEEDED);
+		RolloutView done = awaitState(rollout.id(), RolloutState.COMPLETED_WITH_FAILURES);
 		assertThat(done.totals().succeeded()).isEqualTo(2);
 		DeploymentView broken = deployment(rollout.id(), 0);
 		assertThat(broken.state()).isEqualTo(DeploymentState.FAILED);

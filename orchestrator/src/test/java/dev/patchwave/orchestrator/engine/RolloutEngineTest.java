@@ -12,6 +12,7 @@ import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.state.IllegalTransitionException;
 import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.ConflictException;
+import dev.patchwave.orchestrator.NotPermittedException;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.RolloutEvent;
 import dev.patchwave.orchestrator.rollout.DeploymentView;
@@ -131,7 +132,7 @@ class RolloutEngineTest {
 
 		this.rollouts.start(rollout.id(), "operator");
 
-		awaitState(rollout.id(), RolloutState.SUCCEEDED);
+		awaitState(rollout.id(), RolloutState.COMPLETED_WITH_FAILURES);
 		DeploymentView recovered = deployment(rollout.id(), fleet.name(0));
 		assertThat(recovered.state()).isEqualTo(DeploymentState.SUCCEEDED);
 		assertThat(recovered.attempts()).isEqualTo(2);
@@ -177,20 +178,50 @@ class RolloutEngineTest {
 	}
 
 	@Test
-	void manualRolloutWaitsForAnOperatorBetweenWaves() {
+	void manualRolloutWaitsForAnotherChangeManagersApprovalBeforeEachLaterWave() {
 		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(3);
 		RolloutView rollout = this.rollouts.create(fleet.rollout(AdvanceMode.MANUAL, Duration.ZERO, null,
 				wave("canary", "1", 1, "0"), wave("rest", "100%", 2, "0")), "manager");
 		this.rollouts.start(rollout.id(), "operator");
 
 		await().atMost(PATIENCE)
-			.until(() -> this.rollouts.get(rollout.id()).waves().get(0).state() == WaveState.AWAITING_APPROVAL);
+			.until(() -> this.rollouts.get(rollout.id()).waves().get(1).state() == WaveState.AWAITING_APPROVAL);
+		assertThat(this.rollouts.get(rollout.id()).waves().get(0).state()).isEqualTo(WaveState.SUCCEEDED);
 		assertThat(this.rollouts.get(rollout.id()).waves().get(1).counts().pending()).isEqualTo(2);
+		assertThatThrownBy(() -> this.rollouts.approve(rollout.id(), 1, "manager", "mine"))
+			.isInstanceOf(NotPermittedException.class)
+			.hasMessageContaining("four eyes");
 
-		this.rollouts.advance(rollout.id(), "operator");
+		this.rollouts.approve(rollout.id(), 1, "other-manager", "canary looks healthy");
 
 		awaitState(rollout.id(), RolloutState.SUCCEEDED);
-		assertThatThrownBy(() -> this.rollouts.advance(rollout.id(), "operator")).isInstanceOf(ConflictException.class);
+		assertThat(this.rollouts.events(rollout.id(), 0, 100)).filteredOn(e -> e.type().equals("WAVE_APPROVED"))
+			.singleElement()
+			.satisfies(event -> {
+				assertThat(event.actor()).isEqualTo("other-manager");
+				assertThat(event.message()).contains("canary looks healthy");
+			});
+		assertThatThrownBy(() -> this.rollouts.advance(rollout.id(), "other-manager"))
+			.isInstanceOf(ConflictException.class);
+	}
+
+	@Test
+	void aRejectedWaveHaltsTheRolloutWithTheReasonJournaled() {
+		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(2);
+		RolloutView rollout = this.rollouts.create(fleet.rollout(AdvanceMode.MANUAL, Duration.ZERO, null,
+				wave("canary", "1", 1, "0"), wave("rest", "100%", 1, "0")), "manager");
+		this.rollouts.start(rollout.id(), "operator");
+		await().atMost(PATIENCE)
+			.until(() -> this.rollouts.get(rollout.id()).waves().get(1).state() == WaveState.AWAITING_APPROVAL);
+
+		this.rollouts.reject(rollout.id(), 1, "other-manager", "the canary's event log shows errors");
+
+		RolloutView halted = this.rollouts.get(rollout.id());
+		assertThat(halted.state()).isEqualTo(RolloutState.HALTED);
+		assertThat(halted.waves().get(1).state()).isEqualTo(WaveState.HALTED);
+		assertThat(halted.waves().get(1).counts().pending()).isEqualTo(1);
+		assertThat(this.rollouts.events(rollout.id(), 0, 100)).extracting(RolloutEvent::message)
+			.anyMatch(message -> message.contains("rejected by other-manager: the canary's event log shows errors"));
 	}
 
 	@Test
@@ -249,7 +280,7 @@ class RolloutEngineTest {
 
 		this.rollouts.resume(rollout.id(), "operator");
 
-		RolloutView done = awaitState(rollout.id(), RolloutState.SUCCEEDED);
+		RolloutView done = awaitState(rollout.id(), RolloutState.COMPLETED_WITH_FAILURES);
 		assertThat(done.totals().failed()).isEqualTo(1);
 		assertThat(done.totals().succeeded()).isEqualTo(3);
 		assertThat(this.rollouts.events(rollout.id(), 0, 100)).filteredOn(e -> e.type().equals("RESUMED"))

@@ -1,0 +1,148 @@
+package dev.patchwave.orchestrator.engine;
+
+import dev.patchwave.common.deployment.DeploymentState;
+import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.common.wave.FailureThreshold;
+import dev.patchwave.common.wave.WaveState;
+import dev.patchwave.orchestrator.ConflictException;
+import dev.patchwave.orchestrator.InvalidInputException;
+import dev.patchwave.orchestrator.NotFoundException;
+import dev.patchwave.orchestrator.event.EventJournal;
+import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.RolloutRow;
+import dev.patchwave.orchestrator.rollout.RolloutStore;
+import dev.patchwave.orchestrator.rollout.WaveRow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * What an operator does about targets that did not get the fix: try the failed ones
+ * again, each a new attempt under a new key; skip one for a reason, leaving it exposed
+ * and counted so; or raise a halted wave's threshold, saying why.
+ */
+@Component
+class FailureActions {
+
+	private static final Set<RolloutState> RETRYABLE = EnumSet.of(RolloutState.RUNNING, RolloutState.PAUSED,
+			RolloutState.HALTED, RolloutState.COMPLETED_WITH_FAILURES);
+
+	private final RolloutLocks locks;
+
+	private final RolloutStore store;
+
+	private final EventJournal journal;
+
+	private final EngineTransactions tx;
+
+	private final RolloutDriver driver;
+
+	private final Clock clock;
+
+	FailureActions(RolloutLocks locks, RolloutStore store, EventJournal journal, EngineTransactions tx,
+			RolloutDriver driver, Clock clock) {
+		this.locks = locks;
+		this.store = store;
+		this.journal = journal;
+		this.tx = tx;
+		this.driver = driver;
+		this.clock = clock;
+	}
+
+	void retryFailed(long rolloutId, Integer position, String actor) {
+		this.locks.run(rolloutId, () -> {
+			RolloutRow rollout = rollout(rolloutId);
+			if (!RETRYABLE.contains(rollout.state())) {
+				throw new ConflictException(
+						"Rollout %d is %s; failed targets are retried while it runs, is paused or halted, or once it completed"
+							.formatted(rolloutId, rollout.state()));
+			}
+			Instant now = this.clock.instant();
+			this.tx.command(() -> {
+				long failed = this.store.deployments(rolloutId, DeploymentState.FAILED, 0, Integer.MAX_VALUE)
+					.stream()
+					.filter(d -> position == null || d.wave() == position)
+					.count();
+				Set<Integer> waves = this.store.requeueFailed(rolloutId, position);
+				if (waves.isEmpty()) {
+					throw new ConflictException("Rollout %d has no failed target%s to retry".formatted(rolloutId,
+							position == null ? "" : " in wave " + position));
+				}
+				for (WaveRow wave : this.store.waves(rolloutId)) {
+					if (waves.contains(wave.position())) {
+						this.store.acknowledgeFailures(wave.id(), 0);
+						if (wave.state() == WaveState.COMPLETED_WITH_FAILURES || wave.state() == WaveState.HALTED) {
+							this.store.moveWave(wave, WaveState.RUNNING, now);
+						}
+					}
+				}
+				if (rollout.state() == RolloutState.COMPLETED_WITH_FAILURES || rollout.state() == RolloutState.HALTED) {
+					this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
+				}
+				this.journal.append(rolloutId, actor, "RETRY_FAILED", position, null,
+						"%s queued %d failed targets%s for a new attempt".formatted(actor, failed,
+								position == null ? "" : " of wave " + position));
+			});
+			this.driver.stepAfterCommand(rolloutId);
+		});
+	}
+
+	void skip(long rolloutId, String target, String actor, String reason) {
+		if (reason == null || reason.isBlank()) {
+			throw new InvalidInputException("reason", "is required: say why the target is left exposed");
+		}
+		this.locks.run(rolloutId, () -> {
+			DeploymentRow deployment = this.store.deployment(rolloutId, target)
+				.orElseThrow(() -> new NotFoundException("target in rollout " + rolloutId, target));
+			if (!DeploymentState.transitions().isAllowed(deployment.state(), DeploymentState.EXCLUDED)) {
+				throw new ConflictException("%s is %s; only a pending, failed or reboot-pending target is skipped"
+					.formatted(target, deployment.state()));
+			}
+			this.tx.command(() -> {
+				this.store.exclude(deployment, "Skipped by %s: %s".formatted(actor, reason.strip()),
+						this.clock.instant());
+				this.journal.append(rolloutId, actor, "TARGET_SKIPPED_BY_OPERATOR", deployment.wave(), target,
+						"Skipped by %s, still exposed: %s".formatted(actor, reason.strip()));
+			});
+			this.driver.stepAfterCommand(rolloutId);
+		});
+	}
+
+	/**
+	 * Raises the halted wave's threshold before the rollout resumes; who and why go to
+	 * the journal.
+	 */
+	void raiseThreshold(long rolloutId, String actor, String threshold, String reason) {
+		FailureThreshold raised;
+		try {
+			raised = FailureThreshold.parse(threshold);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidInputException("failureThreshold", ex.getMessage());
+		}
+		if (reason == null || reason.isBlank()) {
+			throw new InvalidInputException("reason", "is required when the threshold is raised");
+		}
+		this.locks.run(rolloutId, () -> {
+			WaveRow halted = this.store.waves(rolloutId)
+				.stream()
+				.filter(wave -> wave.state() == WaveState.HALTED)
+				.findFirst()
+				.orElseThrow(() -> new ConflictException(
+						"Rollout %d has no halted wave whose threshold could be raised".formatted(rolloutId)));
+			this.tx.command(() -> {
+				this.store.changeThreshold(halted.id(), raised);
+				this.journal.append(rolloutId, actor, "THRESHOLD_RAISED", halted.position(), null,
+						"%s raised the threshold of wave '%s' from %s to %s: %s".formatted(actor, halted.name(),
+								halted.failureThreshold(), raised, reason.strip()));
+			});
+		});
+	}
+
+	private RolloutRow rollout(long rolloutId) {
+		return this.store.rollout(rolloutId).orElseThrow(() -> new NotFoundException("rollout", rolloutId));
+	}
+
+}
