@@ -5,6 +5,7 @@ import dev.patchwave.orchestrator.ConflictException;
 import dev.patchwave.orchestrator.InvalidInputException;
 import dev.patchwave.orchestrator.InvalidInputException.FieldProblem;
 import dev.patchwave.orchestrator.NotFoundException;
+import dev.patchwave.orchestrator.NotPermittedException;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -58,6 +59,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(ConflictException.class)
 	ProblemDetail conflict(ConflictException ex) {
 		return problem(HttpStatus.CONFLICT, "Not allowed in this state", ex.getMessage());
+	}
+
+	@ExceptionHandler(NotPermittedException.class)
+	ProblemDetail notPermitted(NotPermittedException ex) {
+		return fieldProblems(HttpStatus.FORBIDDEN, "Not permitted",
+				List.of(new FieldProblem(ex.field(), ex.getMessage())));
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -77,9 +77,55 @@ class RolloutController {
 		return this.rollouts.pause(id, user.getName());
 	}
 
+	/**
+	 * Resumes; a body may raise the halted wave's threshold, with the reason:
+	 * {@code {"failureThreshold": "2", "reason": "..."}}.
+	 */
 	@PostMapping("/{id}/resume")
-	RolloutView resume(@PathVariable long id, Principal user) {
-		return this.rollouts.resume(id, user.getName());
+	RolloutView resume(@PathVariable long id, @RequestBody(required = false) ResumeRequest body, Principal user) {
+		if (body == null || body.failureThreshold() == null) {
+			return this.rollouts.resume(id, user.getName());
+		}
+		return this.rollouts.resume(id, user.getName(), body.failureThreshold(), body.reason());
+	}
+
+	@PostMapping("/{id}/waves/{wave}/approve")
+	RolloutView approve(@PathVariable long id, @PathVariable int wave, @RequestBody(required = false) Decision body,
+			Principal user) {
+		return this.rollouts.approve(id, wave, user.getName(), body == null ? null : body.comment());
+	}
+
+	@PostMapping("/{id}/waves/{wave}/reject")
+	RolloutView reject(@PathVariable long id, @PathVariable int wave, @RequestBody(required = false) Decision body,
+			Principal user) {
+		return this.rollouts.reject(id, wave, user.getName(), body == null ? null : body.comment());
+	}
+
+	/** Tries the failed targets again, of the whole rollout or of {@code ?wave=}. */
+	@PostMapping("/{id}/retry-failed")
+	RolloutView retryFailed(@PathVariable long id, @RequestParam(required = false) Integer wave, Principal user) {
+		return this.rollouts.retryFailed(id, wave, user.getName());
+	}
+
+	@PostMapping("/{id}/targets/{target}/skip")
+	RolloutView skip(@PathVariable long id, @PathVariable String target, @RequestBody(required = false) Skip body,
+			Principal user) {
+		return this.rollouts.skip(id, target, user.getName(), body == null ? null : body.reason());
+	}
+
+	/** Raises a halted wave's threshold on resume. */
+	record ResumeRequest(String failureThreshold, String reason) {
+
+	}
+
+	/** An approver's comment; required to reject. */
+	record Decision(String comment) {
+
+	}
+
+	/** Why a target is left out. */
+	record Skip(String reason) {
+
 	}
 
 	@PostMapping("/{id}/abort")

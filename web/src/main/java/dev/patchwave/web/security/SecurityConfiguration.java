@@ -35,7 +35,14 @@ class SecurityConfiguration {
 
 	static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
-	private static final String ROLLOUT_ACTIONS = "/api/v1/rollouts/{id}/{action:start|pause|resume|abort|advance|rollback}";
+	private static final String ROLLOUT_ACTIONS = "/api/v1/rollouts/{id}/{action:start|pause|resume|abort|rollback|retry-failed}";
+
+	private static final String TARGET_ACTIONS = "/api/v1/rollouts/{id}/targets/{target}/skip";
+
+	/** Approving is a change manager's decision; four eyes are the engine's check. */
+	private static final String APPROVALS = "/api/v1/rollouts/{id}/{action:advance}";
+
+	private static final String WAVE_APPROVALS = "/api/v1/rollouts/{id}/waves/{wave}/{action:approve|reject}";
 
 	@Bean
 	RoleHierarchy roleHierarchy() {
@@ -55,8 +62,10 @@ class SecurityConfiguration {
 		return guarded(http, problems, throttle).securityMatcher("/api/**", "/actuator/**")
 			.authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()
-				.requestMatchers(HttpMethod.POST, ROLLOUT_ACTIONS)
+				.requestMatchers(HttpMethod.POST, ROLLOUT_ACTIONS, TARGET_ACTIONS)
 				.hasRole(Role.OPERATOR.name())
+				.requestMatchers(HttpMethod.POST, APPROVALS, WAVE_APPROVALS)
+				.hasRole(Role.CHANGE_MANAGER.name())
 				.requestMatchers(HttpMethod.POST, "/api/v1/rollouts", "/api/v1/targets")
 				.hasRole(Role.CHANGE_MANAGER.name())
 				.requestMatchers(HttpMethod.POST, "/api/v1/connectors", "/api/v1/connectors/**")
