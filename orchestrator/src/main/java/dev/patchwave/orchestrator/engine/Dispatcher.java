@@ -74,6 +74,7 @@ class Dispatcher {
 			List<Call> calls = new ArrayList<>();
 			Set<String> down = new HashSet<>();
 			Set<String> up = new HashSet<>();
+			List<String> haltReasons = new ArrayList<>();
 			boolean skipped = false;
 			List<DeploymentRow> pending = this.store.pending(wave, free, down);
 			while (!pending.isEmpty()) {
@@ -84,7 +85,9 @@ class Dispatcher {
 					String connector = target.connector();
 					if (down.contains(connector)
 							|| (!up.contains(connector) && this.waits.heldBack(rollout.id(), connector))) {
-						down.add(connector);
+						if (down.add(connector)) {
+							this.waits.misconfiguredTooLong(connector, now).ifPresent(haltReasons::add);
+						}
 					}
 					else {
 						up.add(connector);
@@ -96,7 +99,7 @@ class Dispatcher {
 				}
 				pending = this.store.pending(wave, free - calls.size(), down);
 			}
-			return new Claim(calls, skipped);
+			return new Claim(calls, skipped, haltReasons);
 		});
 	}
 
@@ -159,8 +162,11 @@ class Dispatcher {
 		return sent;
 	}
 
-	/** The calls claimed, and whether targets were skipped on the way. */
-	record Claim(List<Call> calls, boolean skipped) {
+	/**
+	 * The calls claimed, whether targets were skipped on the way, and why the rollout
+	 * must halt rather than wait, if it must.
+	 */
+	record Claim(List<Call> calls, boolean skipped, List<String> haltReasons) {
 
 	}
 

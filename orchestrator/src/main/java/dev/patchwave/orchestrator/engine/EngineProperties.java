@@ -34,7 +34,7 @@ public record EngineProperties(@DefaultValue("3") int maxAttempts, @DefaultValue
 		@DefaultValue("PT2M") Duration maxRetryBackoff, @DefaultValue("PT15S") Duration reconcileInterval,
 		@DefaultValue("PT10M") Duration orphanAfter, @DefaultValue("PT12H") Duration resultTimeout, String nodeId,
 		@DefaultValue("PT30S") Duration leaseDuration, @DefaultValue("PT5S") Duration heartbeatInterval,
-		@DefaultValue("5") int maxRollbackAttempts) {
+		@DefaultValue("5") int maxRollbackAttempts, @DefaultValue("PT3M") Duration misconfiguredHaltAfter) {
 
 	public EngineProperties {
 		if (heartbeatInterval.compareTo(leaseDuration) >= 0) {

@@ -40,8 +40,11 @@ class ResultRecorder {
 
 	private final IntervalFunction backoff;
 
+	private final ConnectorWaits waits;
+
 	ResultRecorder(RolloutStore store, TargetRepository targets, EventJournal journal, EngineTransactions tx,
-			Clock clock, EngineProperties properties) {
+			Clock clock, EngineProperties properties, ConnectorWaits waits) {
+		this.waits = waits;
 		this.store = store;
 		this.targets = targets;
 		this.journal = journal;
@@ -141,6 +144,9 @@ class ResultRecorder {
 						"%s; trying again from %s".formatted(Outcome.describe(result), retryAt));
 			}
 			retries.add(new Retry(call.rolloutId(), call.deploymentId(), wait));
+		}
+		if (!cause.isInfrastructureError()) {
+			this.waits.answered(call.rolloutId(), call.target().connector());
 		}
 	}
 

@@ -145,6 +145,10 @@ class RolloutDriver {
 					case FILL -> {
 						Dispatcher.Claim claim = this.dispatcher.claim(next.rollout(), next.wave(), next.free());
 						this.dispatcher.send(claim.calls()).forEach(sent -> track(sent.call(), sent.outcome()));
+						if (!claim.haltReasons().isEmpty()) {
+							this.progress.haltWaiting(next.rollout(), next.wave(), claim.haltReasons());
+							yield false;
+						}
 						yield claim.skipped();
 					}
 				};

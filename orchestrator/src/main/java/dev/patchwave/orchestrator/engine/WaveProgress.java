@@ -142,6 +142,22 @@ class WaveProgress {
 				failed, wave.toleratedFailures(), policy);
 	}
 
+	/**
+	 * Halts a rollout that would otherwise wait for ever: its connector refuses requests
+	 * as misconfigured. Installs in flight finish; a person fixes the connector and
+	 * resumes.
+	 */
+	void haltWaiting(RolloutRow rollout, WaveRow wave, List<String> reasons) {
+		Instant now = this.clock.instant();
+		this.tx.run(rollout.id(), () -> {
+			this.store.moveWave(wave, WaveState.HALTED, now);
+			this.store.moveRollout(rollout.id(), RolloutState.RUNNING, RolloutState.HALTED, now);
+			this.journal.append(rollout.id(), EventJournal.ENGINE, "HALTED", wave.position(), null,
+					"Halted: " + String.join("; ", reasons));
+		});
+		log.warn("Rollout {} halted in wave {}: {}", rollout.id(), wave.name(), reasons);
+	}
+
 	private Next finish(RolloutRow rollout, WaveRow wave, boolean lastWave, Instant now) {
 		long rolloutId = rollout.id();
 		if (lastWave || rollout.bakeTime().isZero()) {

@@ -205,6 +205,43 @@ class OwnershipAndRecoveryTest {
 	}
 
 	@Test
+	void aConnectorRefusingRequestsAsMisconfiguredTooLongHaltsTheRolloutWithTheReason() {
+		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(3);
+		ScriptedConnector connector = this.scripted.connector(fleet.connector());
+		connector.setMisconfigured(Instant.now().minus(Duration.ofHours(1)));
+		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 3, "0")), "manager");
+
+		this.rollouts.start(rollout.id(), "operator");
+
+		RolloutView halted = awaitState(rollout.id(), RolloutState.HALTED);
+		assertThat(halted.totals().pending()).isEqualTo(3);
+		assertThat(halted.totals().failed()).isZero();
+		assertThat(connector.installed()).isEmpty();
+		assertThat(events(rollout.id())).filteredOn(event -> event.type().equals("HALTED"))
+			.singleElement()
+			.satisfies(event -> assertThat(event.message()).contains("refused requests as misconfigured")
+				.contains("HTTP 401: token refused"));
+	}
+
+	@Test
+	void aConnectorJustFoundMisconfiguredIsWaitedForAndAvailableIsJournaledOnlyAfterARealAnswer() {
+		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(2);
+		ScriptedConnector connector = this.scripted.connector(fleet.connector());
+		connector.setMisconfigured(Instant.now());
+		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 2, "0")), "manager");
+		this.rollouts.start(rollout.id(), "operator");
+		await().atMost(PATIENCE)
+			.until(() -> events(rollout.id()).stream().anyMatch(e -> e.type().equals("CONNECTOR_UNAVAILABLE")));
+		assertThat(this.rollouts.get(rollout.id()).state()).isEqualTo(RolloutState.RUNNING);
+
+		connector.setMisconfigured(null);
+
+		awaitState(rollout.id(), RolloutState.SUCCEEDED);
+		List<String> types = events(rollout.id()).stream().map(RolloutEvent::type).toList();
+		assertThat(types.indexOf("CONNECTOR_AVAILABLE")).isGreaterThan(types.indexOf("TARGET_SUCCEEDED"));
+	}
+
+	@Test
 	void aConnectorThatThrowsAProgrammingErrorFailsItsTargetAfterTheRetryBudgetAndTheRestGoesOn() {
 		Fleet fleet = fleet(Map.of("latencyMillis", "5")).withTargets(3,
 				i -> i == 0 ? Map.of("script", "npe") : Map.of());

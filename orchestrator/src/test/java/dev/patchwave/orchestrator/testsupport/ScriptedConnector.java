@@ -55,6 +55,8 @@ public class ScriptedConnector implements Connector {
 
 	private volatile boolean down;
 
+	private volatile Instant misconfiguredSince;
+
 	ScriptedConnector(long latencyMillis, boolean gated) {
 		this.latencyMillis = latencyMillis;
 		this.gated = gated;
@@ -88,8 +90,19 @@ public class ScriptedConnector implements Connector {
 
 	@Override
 	public ConnectorHealth health() {
+		if (this.misconfiguredSince != null) {
+			return ConnectorHealth.misconfigured("HTTP 401: token refused", this.misconfiguredSince);
+		}
 		return this.down ? new ConnectorHealth(ConnectorHealth.Status.DOWN, "scripted outage", Instant.now(), null)
 				: ConnectorHealth.up();
+	}
+
+	/**
+	 * Makes the system refuse every request as misconfigured, as an AWX refusing the
+	 * token does, since the given time.
+	 */
+	public void setMisconfigured(Instant since) {
+		this.misconfiguredSince = since;
 	}
 
 	/** Takes the system down or brings it back; while down it takes no call. */
@@ -114,7 +127,7 @@ public class ScriptedConnector implements Connector {
 
 	@Override
 	public CompletionStage<InstallResult> install(InstallRequest request) {
-		if (this.down) {
+		if (this.down || this.misconfiguredSince != null) {
 			return CompletableFuture.completedStage(InstallResult.infrastructureError("scripted outage"));
 		}
 		if ("npe".equals(request.target().labels().get("script"))) {
