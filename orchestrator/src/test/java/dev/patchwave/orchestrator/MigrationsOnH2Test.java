@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
@@ -43,8 +44,8 @@ class MigrationsOnH2Test {
 		SimpleDriverDataSource h2 = new SimpleDriverDataSource(new org.h2.Driver(),
 				"jdbc:h2:mem:upserts;DB_CLOSE_DELAY=-1", "sa", "");
 		Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
-		TargetRepository targets = new TargetRepository(JdbcClient.create(h2), JsonMapper.builder().build(),
-				Clock.systemUTC(), h2);
+		TargetRepository targets = new TargetRepository(JdbcClient.create(h2), new JdbcTemplate(h2),
+				JsonMapper.builder().build(), Clock.systemUTC(), h2);
 
 		int createdFirst = targets.upsert(List.of(new TargetSpec("h2-a", "10.0.0.1", Map.of("k", "v"), "c", "1.0"),
 				new TargetSpec("h2-b", "10.0.0.2", Map.of(), "c", null)));

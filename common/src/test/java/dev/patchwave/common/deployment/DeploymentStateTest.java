@@ -42,4 +42,13 @@ class DeploymentStateTest {
 			.isFalse();
 	}
 
+	@Test
+	void rebootPendingAndSkippedByAnOperatorStayExposedAndOnlyAVerifiedInstallOrAnAlreadyFixedHostIsNot() {
+		assertThat(DeploymentState.DISPATCHED.moveTo(DeploymentState.REBOOT_PENDING).moveTo(DeploymentState.SUCCEEDED))
+			.isEqualTo(DeploymentState.SUCCEEDED);
+		assertThat(DeploymentState.FAILED.moveTo(DeploymentState.EXCLUDED)).isEqualTo(DeploymentState.EXCLUDED);
+		assertThat(DeploymentState.values()).filteredOn(state -> !state.isExposed())
+			.containsExactlyInAnyOrder(DeploymentState.SUCCEEDED, DeploymentState.SKIPPED);
+	}
+
 }

@@ -12,9 +12,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RolloutStateTest {
 
 	@Test
-	void runningRolloutCanPauseHaltSucceedOrAbort() {
+	void runningRolloutCanPauseHaltSucceedCompleteWithFailuresOrAbort() {
 		assertThat(RolloutState.transitions().next(RolloutState.RUNNING)).containsExactlyInAnyOrder(RolloutState.PAUSED,
-				RolloutState.HALTED, RolloutState.SUCCEEDED, RolloutState.ABORTED);
+				RolloutState.HALTED, RolloutState.SUCCEEDED, RolloutState.COMPLETED_WITH_FAILURES,
+				RolloutState.ABORTED);
+	}
+
+	@Test
+	void aRolloutCompletedWithFailuresIsEndedButNotFinalAndReopensOnlyToRetryRollBackOrClose() {
+		assertThat(RolloutState.COMPLETED_WITH_FAILURES.isEnded()).isTrue();
+		assertThat(RolloutState.COMPLETED_WITH_FAILURES.isFinal()).isFalse();
+		assertThat(RolloutState.transitions().next(RolloutState.COMPLETED_WITH_FAILURES))
+			.containsExactlyInAnyOrder(RolloutState.RUNNING, RolloutState.ROLLING_BACK, RolloutState.ABORTED);
 	}
 
 	@Test

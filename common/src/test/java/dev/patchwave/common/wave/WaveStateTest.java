@@ -18,9 +18,18 @@ class WaveStateTest {
 	}
 
 	@Test
-	void manualWaveWaitsForApprovalAfterBaking() {
-		assertThat(WaveState.BAKING.moveTo(WaveState.AWAITING_APPROVAL).moveTo(WaveState.SUCCEEDED))
-			.isEqualTo(WaveState.SUCCEEDED);
+	void aWaveThatNeedsApprovalWaitsBeforeItStartsAndARejectionHaltsIt() {
+		assertThat(WaveState.PENDING.moveTo(WaveState.AWAITING_APPROVAL).moveTo(WaveState.RUNNING))
+			.isEqualTo(WaveState.RUNNING);
+		assertThat(WaveState.AWAITING_APPROVAL.moveTo(WaveState.HALTED)).isEqualTo(WaveState.HALTED);
+		assertThatThrownBy(() -> WaveState.BAKING.moveTo(WaveState.AWAITING_APPROVAL))
+			.isInstanceOf(IllegalTransitionException.class);
+	}
+
+	@Test
+	void aWaveWithTargetsStillExposedCompletesWithFailuresAndCanRunAgainForARetry() {
+		assertThat(WaveState.RUNNING.moveTo(WaveState.COMPLETED_WITH_FAILURES).isDone()).isTrue();
+		assertThat(WaveState.COMPLETED_WITH_FAILURES.moveTo(WaveState.RUNNING)).isEqualTo(WaveState.RUNNING);
 	}
 
 	@Test

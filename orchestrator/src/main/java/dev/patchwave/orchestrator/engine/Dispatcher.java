@@ -79,9 +79,14 @@ class Dispatcher {
 			List<DeploymentRow> pending = this.store.pending(wave, free, down);
 			while (!pending.isEmpty()) {
 				int downBefore = down.size();
+				Map<Long, Target> targets = this.targets
+					.findAll(pending.stream().map(DeploymentRow::targetId).toList());
+				List<DeploymentRow> dispatching = new ArrayList<>();
 				for (DeploymentRow deployment : pending) {
-					Target target = this.targets.find(deployment.targetId())
-						.orElseThrow(() -> new NotFoundException("target", deployment.targetName()));
+					Target target = targets.get(deployment.targetId());
+					if (target == null) {
+						throw new NotFoundException("target", deployment.targetName());
+					}
 					String connector = target.connector();
 					if (down.contains(connector)
 							|| (!up.contains(connector) && this.waits.heldBack(rollout.id(), connector))) {
@@ -89,11 +94,17 @@ class Dispatcher {
 							this.waits.misconfiguredTooLong(connector, now).ifPresent(haltReasons::add);
 						}
 					}
+					else if (!patch.isNeededAt(target.installedVersion())) {
+						up.add(connector);
+						skip(rollout.id(), deployment, target, patch, now);
+						skipped = true;
+					}
 					else {
 						up.add(connector);
-						skipped |= claim(rollout.id(), deployment, target, patch, now, calls);
+						dispatching.add(deployment);
 					}
 				}
+				dispatch(rollout.id(), dispatching, targets, patch, now, calls);
 				if (calls.size() == free || down.size() == downBefore) {
 					break;
 				}
@@ -103,24 +114,33 @@ class Dispatcher {
 		});
 	}
 
-	/** Claims one target: skipped if already fixed (returns true), else dispatched. */
-	private boolean claim(long rolloutId, DeploymentRow deployment, Target target, Patch patch, Instant now,
-			List<Call> calls) {
-		if (!patch.isNeededAt(target.installedVersion())) {
-			this.store.markSkipped(deployment, target.installedVersion().toString(),
-					"Already at %s, the fixed version is %s".formatted(target.installedVersion(), patch.fixedVersion()),
-					now);
-			this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_SKIPPED", deployment.wave(), target.name(),
-					"Already at " + target.installedVersion());
-			return true;
+	private void skip(long rolloutId, DeploymentRow deployment, Target target, Patch patch, Instant now) {
+		this.store.markSkipped(deployment, target.installedVersion().toString(),
+				"Already at %s, the fixed version is %s".formatted(target.installedVersion(), patch.fixedVersion()),
+				now);
+		this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_SKIPPED", deployment.wave(), target.name(),
+				"Already at " + target.installedVersion());
+	}
+
+	/**
+	 * Marks the deployments dispatched in one batch, each under a new key; adds their
+	 * calls.
+	 */
+	private void dispatch(long rolloutId, List<DeploymentRow> deployments, Map<Long, Target> targets, Patch patch,
+			Instant now, List<Call> calls) {
+		List<String> keys = deployments.stream()
+			.map(deployment -> Call.installKey(deployment.id(), deployment.attempts() + 1))
+			.toList();
+		boolean[] marked = this.store.markDispatched(deployments, keys, now);
+		for (int i = 0; i < marked.length; i++) {
+			if (marked[i]) {
+				DeploymentRow deployment = deployments.get(i);
+				Target target = targets.get(deployment.targetId());
+				this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_DISPATCHED", deployment.wave(),
+						target.name(), "Dispatched to connector '%s'".formatted(target.connector()));
+				calls.add(new Call(rolloutId, deployment.id(), deployment.wave(), keys.get(i), target, patch));
+			}
 		}
-		String key = Call.installKey(deployment.id(), deployment.attempts() + 1);
-		if (this.store.markDispatched(deployment, key, now)) {
-			this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_DISPATCHED", deployment.wave(), target.name(),
-					"Dispatched to connector '%s'".formatted(target.connector()));
-			calls.add(new Call(rolloutId, deployment.id(), deployment.wave(), key, target, patch));
-		}
-		return false;
 	}
 
 	/**

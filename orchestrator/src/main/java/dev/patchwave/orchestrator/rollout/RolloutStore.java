@@ -11,10 +11,13 @@ import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.plan.PlannedWave;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -243,6 +247,82 @@ public class RolloutStore {
 			.optional();
 	}
 
+	/** The deployments with these ids, by id, in one query. */
+	public Map<Long, DeploymentRow> deployments(Collection<Long> ids) {
+		Map<Long, DeploymentRow> found = new HashMap<>();
+		if (!ids.isEmpty()) {
+			this.jdbc
+				.sql("SELECT " + DEPLOYMENT_COLUMNS
+						+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.id IN (:ids)")
+				.param("ids", List.copyOf(ids))
+				.query(RolloutStore::mapDeployment)
+				.list()
+				.forEach(row -> found.put(row.id(), row));
+		}
+		return found;
+	}
+
+	/**
+	 * Marks pending deployments dispatched, each under its new key, in one JDBC batch;
+	 * returns for each whether it was still pending.
+	 */
+	public boolean[] markDispatched(List<DeploymentRow> deployments, List<String> keys, Instant at) {
+		deployments.forEach(deployment -> deployment.state().moveTo(DeploymentState.DISPATCHED));
+		int[][] counts = this.template.batchUpdate("""
+				UPDATE deployment SET state = ?, attempts = attempts + 1, idempotency_key = ?, dispatched_at = ?,
+				  retry_at = NULL, finished_at = NULL, connector_errors = 0
+				WHERE id = ? AND state = ?""", IntStream.range(0, deployments.size()).boxed().toList(), 500,
+				(ps, i) -> {
+					ps.setString(1, DeploymentState.DISPATCHED.name());
+					ps.setString(2, keys.get(i));
+					ps.setTimestamp(3, timestamp(at));
+					ps.setLong(4, deployments.get(i).id());
+					ps.setString(5, deployments.get(i).state().name());
+				});
+		return updated(counts, deployments.size());
+	}
+
+	/**
+	 * Settles dispatched attempts under their keys in one JDBC batch; see
+	 * {@link #settle}.
+	 */
+	public boolean[] settle(List<Settlement> settlements, Instant at) {
+		settlements.forEach(settlement -> DeploymentState.DISPATCHED.moveTo(settlement.to()));
+		int[][] counts = this.template.batchUpdate("""
+				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
+				  finished_at = ?, retry_at = NULL
+				WHERE id = ? AND state = ? AND idempotency_key = ?""", settlements, 500, (ps, settlement) -> {
+			ps.setString(1, settlement.to().name());
+			ps.setString(2, settlement.cause().name());
+			ps.setObject(3, settlement.exitCode(), Types.INTEGER);
+			ps.setString(4, truncate(settlement.message()));
+			ps.setString(5, settlement.installedVersion());
+			ps.setTimestamp(6, timestamp(at));
+			ps.setLong(7, settlement.deploymentId());
+			ps.setString(8, DeploymentState.DISPATCHED.name());
+			ps.setString(9, settlement.key());
+		});
+		return updated(counts, settlements.size());
+	}
+
+	private static boolean[] updated(int[][] counts, int size) {
+		boolean[] updated = new boolean[size];
+		int i = 0;
+		for (int[] batch : counts) {
+			for (int count : batch) {
+				// a driver may answer "success, count unknown" for a batched statement
+				updated[i++] = count == 1 || count == Statement.SUCCESS_NO_INFO;
+			}
+		}
+		return updated;
+	}
+
+	/** How one dispatched attempt ended. */
+	public record Settlement(long deploymentId, String key, DeploymentState to, ResultCause cause, Integer exitCode,
+			String message, String installedVersion) {
+
+	}
+
 	public List<DeploymentRow> deployments(long rolloutId, DeploymentState state, int page, int size) {
 		return this.jdbc
 			.sql("SELECT " + DEPLOYMENT_COLUMNS
@@ -277,20 +357,6 @@ public class RolloutStore {
 			.params(rolloutId, state.name())
 			.query(RolloutStore::mapDeployment)
 			.list();
-	}
-
-	/**
-	 * Marks a deployment dispatched under a new attempt key; false if it was no longer
-	 * where we read it.
-	 */
-	public boolean markDispatched(DeploymentRow deployment, String key, Instant at) {
-		deployment.state().moveTo(DeploymentState.DISPATCHED);
-		return this.jdbc.sql("""
-				UPDATE deployment SET state = ?, attempts = attempts + 1, idempotency_key = ?, dispatched_at = ?,
-				  retry_at = NULL, finished_at = NULL, connector_errors = 0
-				WHERE id = ? AND state = ?""")
-			.params(DeploymentState.DISPATCHED.name(), key, timestamp(at), deployment.id(), deployment.state().name())
-			.update() == 1;
 	}
 
 	/**

@@ -10,10 +10,12 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -38,8 +40,12 @@ public class TargetRepository {
 	/** Upserts are written in each database's own words: PostgreSQL's or H2's. */
 	private final boolean postgres;
 
-	public TargetRepository(JdbcClient jdbc, JsonMapper json, Clock clock, DataSource dataSource) {
+	private final JdbcTemplate template;
+
+	public TargetRepository(JdbcClient jdbc, JdbcTemplate template, JsonMapper json, Clock clock,
+			DataSource dataSource) {
 		this.jdbc = jdbc;
+		this.template = template;
 		this.json = json;
 		this.clock = clock;
 		this.postgres = isPostgres(dataSource);
@@ -64,6 +70,20 @@ public class TargetRepository {
 
 	public Optional<Target> find(long id) {
 		return this.jdbc.sql("SELECT * FROM target WHERE id = ?").param(id).query(this::map).optional();
+	}
+
+	/** The targets with these ids, by id, in one query. */
+	public Map<Long, Target> findAll(Collection<Long> ids) {
+		if (ids.isEmpty()) {
+			return Map.of();
+		}
+		Map<Long, Target> found = new HashMap<>();
+		this.jdbc.sql("SELECT * FROM target WHERE id IN (:ids)")
+			.param("ids", List.copyOf(ids))
+			.query(this::map)
+			.list()
+			.forEach(target -> found.put(target.id(), target));
+		return found;
 	}
 
 	public long count() {
@@ -115,6 +135,17 @@ public class TargetRepository {
 			}
 		}
 		return created;
+	}
+
+	/** Records the versions targets run now, in one JDBC batch. */
+	public void recordInstalledVersions(Map<Long, Version> versions) {
+		Timestamp now = Timestamp.from(this.clock.instant());
+		this.template.batchUpdate("UPDATE target SET installed_version = ?, updated_at = ? WHERE id = ?",
+				List.copyOf(versions.entrySet()), 500, (ps, entry) -> {
+					ps.setString(1, entry.getValue().toString());
+					ps.setTimestamp(2, now);
+					ps.setLong(3, entry.getKey());
+				});
 	}
 
 	public void recordInstalledVersion(long targetId, Version version) {
