@@ -5,3 +5,7 @@ ALTER TABLE rollout ADD COLUMN rollback_wave INT;
 
 -- A wave that waits for a change manager other than the rollout's creator before it starts.
 ALTER TABLE wave ADD COLUMN requires_approval BOOLEAN DEFAULT FALSE NOT NULL;
+
+-- When the installed version of a finished wave's unverified targets (reboot pending, or installed with no
+-- version read back) was read again, before the next wave may start.
+ALTER TABLE wave ADD COLUMN verified_at TIMESTAMP WITH TIME ZONE;

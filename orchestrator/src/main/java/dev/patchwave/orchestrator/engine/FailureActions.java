@@ -15,6 +15,8 @@ import dev.patchwave.orchestrator.rollout.WaveRow;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -65,14 +67,24 @@ class FailureActions {
 					.stream()
 					.filter(d -> position == null || d.wave() == position)
 					.count();
-				Set<Integer> waves = this.store.requeueFailed(rolloutId, position);
+				Set<Integer> waves = new HashSet<>(this.store.requeueFailed(rolloutId, position));
+				// reboot-pending targets are read again when their wave runs its verify
+				// again
+				Map<Long, Map<DeploymentState, Integer>> counts = this.store.countsByWave(rolloutId);
+				this.store.waves(rolloutId)
+					.stream()
+					.filter(wave -> position == null || wave.position() == position)
+					.filter(wave -> counts.getOrDefault(wave.id(), Map.of())
+						.getOrDefault(DeploymentState.REBOOT_PENDING, 0) > 0)
+					.forEach(wave -> waves.add(wave.position()));
 				if (waves.isEmpty()) {
-					throw new ConflictException("Rollout %d has no failed target%s to retry".formatted(rolloutId,
-							position == null ? "" : " in wave " + position));
+					throw new ConflictException("Rollout %d has no failed or reboot-pending target%s to retry"
+						.formatted(rolloutId, position == null ? "" : " in wave " + position));
 				}
 				for (WaveRow wave : this.store.waves(rolloutId)) {
 					if (waves.contains(wave.position())) {
 						this.store.acknowledgeFailures(wave.id(), 0);
+						this.store.markVerified(wave.id(), null);
 						if (wave.state() == WaveState.COMPLETED_WITH_FAILURES || wave.state() == WaveState.HALTED) {
 							this.store.moveWave(wave, WaveState.RUNNING, now);
 						}

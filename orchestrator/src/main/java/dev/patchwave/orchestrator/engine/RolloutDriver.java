@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +68,8 @@ class RolloutDriver {
 
 	private final Recovery recovery;
 
+	private final WaveVerifier verifier;
+
 	private final ConnectorInstances connectors;
 
 	private final ApplicationEventPublisher publisher;
@@ -84,6 +87,9 @@ class RolloutDriver {
 
 	private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
 
+	/** Waves whose targets' versions are being read on this node. */
+	private final Set<Long> verifying = ConcurrentHashMap.newKeySet();
+
 	private final ExecutorService work = Executors
 		.newThreadPerTaskExecutor(Thread.ofVirtual().name("patchwave-result-", 0).factory());
 
@@ -92,8 +98,8 @@ class RolloutDriver {
 
 	RolloutDriver(RolloutLocks locks, Ownership ownership, RolloutStore store, WaveProgress progress,
 			Dispatcher dispatcher, ResultRecorder recorder, Retries retries, Rollbacks rollbacks, Recovery recovery,
-			ConnectorInstances connectors, ApplicationEventPublisher publisher, EngineProperties properties,
-			Clock clock, ObjectProvider<MeterRegistry> meterRegistry) {
+			WaveVerifier verifier, ConnectorInstances connectors, ApplicationEventPublisher publisher,
+			EngineProperties properties, Clock clock, ObjectProvider<MeterRegistry> meterRegistry) {
 		this.locks = locks;
 		this.ownership = ownership;
 		this.store = store;
@@ -103,6 +109,7 @@ class RolloutDriver {
 		this.retries = retries;
 		this.rollbacks = rollbacks;
 		this.recovery = recovery;
+		this.verifier = verifier;
 		this.connectors = connectors;
 		this.publisher = publisher;
 		this.properties = properties;
@@ -150,6 +157,10 @@ class RolloutDriver {
 							yield false;
 						}
 						yield claim.skipped();
+					}
+					case VERIFY -> {
+						verify(next);
+						yield false;
 					}
 				};
 			}
@@ -230,6 +241,29 @@ class RolloutDriver {
 				inbox.draining().set(false);
 			}
 		}
+	}
+
+	/**
+	 * Reads the versions of a finished wave's unconfirmed targets, once at a time per
+	 * wave, then records them and steps on.
+	 */
+	private void verify(WaveProgress.Next next) {
+		long rolloutId = next.rollout().id();
+		long waveId = next.wave().id();
+		if (!this.verifying.add(waveId)) {
+			return;
+		}
+		this.verifier.read(next.rollout(), next.unverified()).whenCompleteAsync((readings, error) -> {
+			try {
+				guarded(rolloutId, () -> {
+					this.verifier.record(next.rollout(), next.wave(), readings);
+					step(rolloutId);
+				});
+			}
+			finally {
+				this.verifying.remove(waveId);
+			}
+		}, this.work);
 	}
 
 	private void scheduleRetry(ResultRecorder.Retry retry) {

@@ -7,6 +7,7 @@ import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentCounts;
+import dev.patchwave.orchestrator.rollout.DeploymentRow;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
@@ -108,6 +109,12 @@ class WaveProgress {
 		int settled = counts.failed() + counts.succeeded() + counts.skipped() + counts.rebootPending()
 				+ counts.excluded();
 		if (settled == wave.targetCount()) {
+			if (wave.verifiedAt() == null && (counts.rebootPending() > 0 || counts.succeeded() > 0)) {
+				List<DeploymentRow> unverified = this.store.unverified(wave);
+				if (!unverified.isEmpty()) {
+					return Next.verify(rollout, wave, unverified);
+				}
+			}
 			return finish(rollout, wave, lastWave, now);
 		}
 		int free = wave.maxConcurrency() - counts.dispatched();
@@ -211,19 +218,24 @@ class WaveProgress {
 	 * The step to take next: take another, stop, or fill {@code free} slots of the
 	 * running wave.
 	 */
-	record Next(Kind kind, RolloutRow rollout, WaveRow wave, int free) {
+	record Next(Kind kind, RolloutRow rollout, WaveRow wave, int free, List<DeploymentRow> unverified) {
 
-		static final Next AGAIN = new Next(Kind.AGAIN, null, null, 0);
+		static final Next AGAIN = new Next(Kind.AGAIN, null, null, 0, List.of());
 
-		static final Next STOP = new Next(Kind.STOP, null, null, 0);
+		static final Next STOP = new Next(Kind.STOP, null, null, 0, List.of());
 
 		static Next fill(RolloutRow rollout, WaveRow wave, int free) {
-			return new Next(Kind.FILL, rollout, wave, free);
+			return new Next(Kind.FILL, rollout, wave, free, List.of());
+		}
+
+		/** Read the version of these targets again before the wave may finish. */
+		static Next verify(RolloutRow rollout, WaveRow wave, List<DeploymentRow> unverified) {
+			return new Next(Kind.VERIFY, rollout, wave, 0, unverified);
 		}
 
 		enum Kind {
 
-			AGAIN, STOP, FILL
+			AGAIN, STOP, FILL, VERIFY
 
 		}
 

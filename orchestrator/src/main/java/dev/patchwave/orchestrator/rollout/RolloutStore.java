@@ -432,6 +432,39 @@ public class RolloutStore {
 			.optional();
 	}
 
+	/**
+	 * A finished wave's targets whose fix is not confirmed: reboot pending, or installed
+	 * with no version read back.
+	 */
+	public List<DeploymentRow> unverified(WaveRow wave) {
+		return this.jdbc
+			.sql("SELECT " + DEPLOYMENT_COLUMNS.replace("w.position", ":position AS position")
+					+ " FROM deployment d WHERE d.wave_id = :wave AND (d.state = 'REBOOT_PENDING'"
+					+ " OR (d.state = 'SUCCEEDED' AND d.installed_version IS NULL)) ORDER BY d.id")
+			.param("position", wave.position())
+			.param("wave", wave.id())
+			.query(RolloutStore::mapDeployment)
+			.list();
+	}
+
+	/**
+	 * Records the version read again on a target: reboot pending becomes succeeded once
+	 * the fixed version shows.
+	 */
+	public void verified(DeploymentRow deployment, DeploymentState to, String version) {
+		if (deployment.state() != to) {
+			deployment.state().moveTo(to);
+		}
+		this.jdbc.sql("UPDATE deployment SET state = ?, installed_version = ? WHERE id = ? AND state = ?")
+			.params(to.name(), version, deployment.id(), deployment.state().name())
+			.update();
+	}
+
+	/** Stamps a wave's verify as done, or, with null, as to be done again. */
+	public void markVerified(long waveId, Instant at) {
+		this.jdbc.sql("UPDATE wave SET verified_at = ? WHERE id = ?").params(timestamp(at), waveId).update();
+	}
+
 	/** Leaves a target out of its rollout, from the state it was read in. */
 	public void exclude(DeploymentRow deployment, String message, Instant at) {
 		deployment.state().moveTo(DeploymentState.EXCLUDED);
@@ -633,7 +666,8 @@ public class RolloutStore {
 				rs.getString("size_spec"), rs.getInt("max_concurrency"),
 				FailureThreshold.parse(rs.getString("failure_threshold")), rs.getInt("target_count"),
 				WaveState.valueOf(rs.getString("state")), rs.getInt("acknowledged_failures"), instant(rs, "started_at"),
-				instant(rs, "finished_at"), instant(rs, "bake_until"), rs.getBoolean("requires_approval"));
+				instant(rs, "finished_at"), instant(rs, "bake_until"), rs.getBoolean("requires_approval"),
+				instant(rs, "verified_at"));
 	}
 
 	private static DeploymentRow mapDeployment(ResultSet rs, int row) throws SQLException {

@@ -7,7 +7,7 @@ import java.time.Instant;
 /** A wave as stored. */
 public record WaveRow(long id, long rolloutId, int position, String name, String size, int maxConcurrency,
 		FailureThreshold failureThreshold, int targetCount, WaveState state, int acknowledgedFailures,
-		Instant startedAt, Instant finishedAt, Instant bakeUntil, boolean requiresApproval) {
+		Instant startedAt, Instant finishedAt, Instant bakeUntil, boolean requiresApproval, Instant verifiedAt) {
 
 	public int toleratedFailures() {
 		return this.failureThreshold.toleratedFailures(this.targetCount);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchwave.common.deployment.DeploymentState;
+import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.rollout.HaltPolicy;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.wave.WaveState;
@@ -92,6 +93,24 @@ class HonestOutcomesTest {
 			.filteredOn(target -> target.name().equals(fleet.name(0)))
 			.singleElement()
 			.satisfies(target -> assertThat(target.installedVersion()).hasToString(Fleet.VULNERABLE));
+	}
+
+	@Test
+	void aRebootPendingHostIsFixedWhenAVerifyAfterItsRestartReadsTheFixedVersionWithoutInstallingAgain() {
+		Fleet fleet = fleet().withTargets(2, i -> i == 0 ? Map.of("script", "3010") : Map.of());
+		ScriptedConnector connector = this.scripted.connector(fleet.connector());
+		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 2, "0")), "manager");
+		this.rollouts.start(rollout.id(), "operator");
+		awaitState(rollout.id(), RolloutState.COMPLETED_WITH_FAILURES);
+		assertThat(events(rollout.id())).extracting(RolloutEvent::type).contains("TARGET_NOT_FIXED_YET");
+
+		connector.setVersion(fleet.name(0), Version.parse("14.0.7190"));
+		this.rollouts.retryFailed(rollout.id(), null, "operator");
+
+		RolloutView done = awaitState(rollout.id(), RolloutState.SUCCEEDED);
+		assertThat(done.totals().succeeded()).isEqualTo(2);
+		assertThat(connector.installCount(fleet.name(0))).isOne();
+		assertThat(events(rollout.id())).extracting(RolloutEvent::type).contains("TARGET_VERIFIED");
 	}
 
 	@Test

@@ -55,6 +55,9 @@ public class ScriptedConnector implements Connector {
 
 	private volatile boolean down;
 
+	/** Versions hosts run now, where a test changed them after their install. */
+	private final Map<String, Version> versions = new ConcurrentHashMap<>();
+
 	private volatile Instant misconfiguredSince;
 
 	ScriptedConnector(long latencyMillis, boolean gated) {
@@ -74,7 +77,12 @@ public class ScriptedConnector implements Connector {
 
 	@Override
 	public CompletionStage<Version> installedVersion(Target target, Patch patch) {
-		return CompletableFuture.completedStage(target.installedVersion());
+		return CompletableFuture.completedStage(this.versions.getOrDefault(target.name(), target.installedVersion()));
+	}
+
+	/** Plays a host whose restart finished its install: it runs this version now. */
+	public void setVersion(String target, Version version) {
+		this.versions.put(target, version);
 	}
 
 	@Override
