@@ -5,6 +5,7 @@ import dev.patchwave.common.connector.ConnectorCapabilities;
 import dev.patchwave.common.connector.InstallResult;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.target.Target;
+import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.EventJournal;
@@ -70,7 +71,10 @@ class Dispatcher {
 	Claim claim(RolloutRow rollout, WaveRow wave, int free) {
 		Patch patch = this.patches.get(rollout.patchId());
 		Instant now = this.clock.instant();
-		return this.tx.call(rollout.id(), () -> {
+		return this.tx.callWhileRunning(rollout.id(), () -> {
+			if (this.store.waveState(wave.id()) != WaveState.RUNNING) {
+				return Claim.NONE;
+			}
 			List<Call> calls = new ArrayList<>();
 			Set<String> down = new HashSet<>();
 			Set<String> up = new HashSet<>();
@@ -111,7 +115,7 @@ class Dispatcher {
 				pending = this.store.pending(wave, free - calls.size(), down);
 			}
 			return new Claim(calls, skipped, haltReasons);
-		});
+		}, Claim.NONE);
 	}
 
 	private void skip(long rolloutId, DeploymentRow deployment, Target target, Patch patch, Instant now) {
@@ -128,9 +132,7 @@ class Dispatcher {
 	 */
 	private void dispatch(long rolloutId, List<DeploymentRow> deployments, Map<Long, Target> targets, Patch patch,
 			Instant now, List<Call> calls) {
-		List<String> keys = deployments.stream()
-			.map(deployment -> Call.installKey(deployment.id(), deployment.attempts() + 1))
-			.toList();
+		List<String> keys = deployments.stream().map(Dispatcher::keyFor).toList();
 		boolean[] marked = this.store.markDispatched(deployments, keys, now);
 		for (int i = 0; i < marked.length; i++) {
 			if (marked[i]) {
@@ -141,6 +143,16 @@ class Dispatcher {
 				calls.add(new Call(rolloutId, deployment.id(), deployment.wave(), keys.get(i), target, patch));
 			}
 		}
+	}
+
+	/**
+	 * The key of a target's next attempt: new, unless its last call never got a definite
+	 * answer (released back to pending, or met an outage), whose key it sends again.
+	 */
+	private static String keyFor(DeploymentRow deployment) {
+		boolean unanswered = deployment.idempotencyKey() != null && (deployment.cause() == null
+				|| deployment.cause().isInfrastructureError() || deployment.cause().isConnectorError());
+		return unanswered ? deployment.idempotencyKey() : Call.installKey(deployment.id(), deployment.attempts() + 1);
 	}
 
 	/**
@@ -187,6 +199,8 @@ class Dispatcher {
 	 * must halt rather than wait, if it must.
 	 */
 	record Claim(List<Call> calls, boolean skipped, List<String> haltReasons) {
+
+		static final Claim NONE = new Claim(List.of(), false, List.of());
 
 	}
 

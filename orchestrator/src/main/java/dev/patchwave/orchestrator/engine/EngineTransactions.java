@@ -1,5 +1,7 @@
 package dev.patchwave.orchestrator.engine;
 
+import dev.patchwave.common.rollout.RolloutState;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,6 +35,22 @@ class EngineTransactions {
 			this.ownership.fence(rolloutId);
 			return action.get();
 		});
+	}
+
+	/**
+	 * Runs the action only while the rollout runs, as read under the lock the fence
+	 * takes: a pause, abort or rollback committed by another node a moment before stops
+	 * new work here. Answers {@code otherwise} when it does not run.
+	 */
+	<T> T callWhileRunning(long rolloutId, Supplier<T> action, T otherwise) {
+		return decide(rolloutId, state -> state == RolloutState.RUNNING ? action.get() : otherwise);
+	}
+
+	/**
+	 * Runs a decision that depends on the rollout's state, read under the fence's lock.
+	 */
+	<T> T decide(long rolloutId, Function<RolloutState, T> decision) {
+		return this.tx.execute(status -> decision.apply(this.ownership.fence(rolloutId)));
 	}
 
 	/**

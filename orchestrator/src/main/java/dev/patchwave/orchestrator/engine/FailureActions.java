@@ -61,6 +61,16 @@ class FailureActions {
 						"Rollout %d is %s; failed targets are retried while it runs, is paused or halted, or once it completed"
 							.formatted(rolloutId, rollout.state()));
 			}
+			boolean baking = this.store.waves(rolloutId)
+				.stream()
+				.anyMatch(
+						wave -> wave.state() == WaveState.BAKING && (position == null || wave.position() == position));
+			if (baking) {
+				throw new ConflictException(
+						"Rollout %d has a wave baking; retry its failed targets once the bake is over"
+							.formatted(rolloutId));
+			}
+			requireNoWaveRolledBack(rolloutId, "retried");
 			Instant now = this.clock.instant();
 			this.tx.command(() -> {
 				long failed = this.store.deployments(rolloutId, DeploymentState.FAILED, 0, Integer.MAX_VALUE)
@@ -151,6 +161,22 @@ class FailureActions {
 								halted.failureThreshold(), raised, reason.strip()));
 			});
 		});
+	}
+
+	/**
+	 * A wave that its halt policy rolled back is over: the rollout can be rolled back or
+	 * aborted, not run on.
+	 */
+	void requireNoWaveRolledBack(long rolloutId, String action) {
+		this.store.waves(rolloutId)
+			.stream()
+			.filter(wave -> wave.state() == WaveState.ROLLED_BACK)
+			.findFirst()
+			.ifPresent(wave -> {
+				throw new ConflictException(
+						"Wave '%s' was rolled back; the rollout cannot be %s: roll it back or abort it"
+							.formatted(wave.name(), action));
+			});
 	}
 
 	private RolloutRow rollout(long rolloutId) {

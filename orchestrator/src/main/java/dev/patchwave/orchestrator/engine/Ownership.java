@@ -1,5 +1,6 @@
 package dev.patchwave.orchestrator.engine;
 
+import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.RolloutLeases;
 import dev.patchwave.orchestrator.rollout.RolloutLeases.Lease;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,17 +64,26 @@ class Ownership {
 	}
 
 	/**
-	 * Owns the rollout, taking its lease if it is free or expired; false if a live node
-	 * holds it.
+	 * Owns the rollout, taking its lease if it is free or expired: says whether it was
+	 * owned already, is taken now (its calls in flight must be asked about first), or is
+	 * held by a live node.
 	 */
-	boolean acquire(long rolloutId) {
+	Acquired acquire(long rolloutId) {
 		if (owns(rolloutId)) {
-			return true;
+			return Acquired.ALREADY;
 		}
-		return this.leases.claimable(this.node, this.clock.instant())
+		boolean taken = this.leases.claimable(this.node, this.clock.instant())
 			.stream()
 			.filter(lease -> lease.rolloutId() == rolloutId)
 			.anyMatch(this::claim);
+		return taken ? Acquired.TAKEN : Acquired.HELD_ELSEWHERE;
+	}
+
+	/** What {@link #acquire} found. */
+	enum Acquired {
+
+		ALREADY, TAKEN, HELD_ELSEWHERE
+
 	}
 
 	/**
@@ -98,26 +109,36 @@ class Ownership {
 		});
 	}
 
-	/** Within a transaction: refuses to go on unless this node still holds the lease. */
-	void fence(long rolloutId) {
+	/**
+	 * Within a transaction: refuses to go on unless this node still holds the lease;
+	 * answers the rollout's state, read under the row lock, so a command another node
+	 * committed first is seen.
+	 */
+	RolloutState fence(long rolloutId) {
 		Long epoch = this.epochs.get(rolloutId);
-		if (epoch == null || !this.leases.fence(rolloutId, this.node, epoch)) {
+		Optional<RolloutState> state = epoch == null ? Optional.empty()
+				: this.leases.fence(rolloutId, this.node, epoch);
+		if (state.isEmpty()) {
 			forget(rolloutId);
 			throw new LeaseLostException(rolloutId, this.node);
 		}
+		return state.get();
 	}
 
-	/** Gives the lease up if the rollout has no work left. */
-	void releaseIfDone(long rolloutId) {
+	/** Gives the lease up if the rollout has no work left; says whether it did. */
+	boolean releaseIfDone(long rolloutId) {
 		Long epoch = this.epochs.get(rolloutId);
 		if (epoch != null && this.leases.release(rolloutId, this.node, epoch)) {
 			this.epochs.remove(rolloutId);
 			log.info("Rollout {} has no work left; node {} released it", rolloutId, this.node);
+			return true;
 		}
+		return false;
 	}
 
 	private boolean claim(Lease lease) {
-		if (!this.leases.claim(lease, this.node, this.clock.instant().plus(this.properties.leaseDuration()))) {
+		Instant now = this.clock.instant();
+		if (!this.leases.claim(lease, this.node, now, now.plus(this.properties.leaseDuration()))) {
 			return false;
 		}
 		this.epochs.put(lease.rolloutId(), lease.epoch() + 1);

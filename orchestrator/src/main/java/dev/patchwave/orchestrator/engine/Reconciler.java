@@ -87,18 +87,34 @@ public class Reconciler {
 		try {
 			this.ownership.renew();
 			for (long rolloutId : this.ownership.takeOver()) {
-				this.driver.forgetCalls(rolloutId);
-				this.driver.reconcile(rolloutId, Duration.ZERO);
+				eachOnItsOwn(rolloutId, () -> {
+					this.driver.forgetCalls(rolloutId);
+					this.driver.reconcile(rolloutId, Duration.ZERO);
+				});
 			}
 			for (long rolloutId : this.ownership.owned()) {
-				catchUpTimers(rolloutId);
-				this.driver.stepAfterCommand(rolloutId);
-				this.ownership.releaseIfDone(rolloutId);
+				eachOnItsOwn(rolloutId, () -> {
+					catchUpTimers(rolloutId);
+					this.driver.stepAfterCommand(rolloutId);
+					if (this.ownership.releaseIfDone(rolloutId)) {
+						this.driver.forgetRollout(rolloutId);
+					}
+				});
 			}
 		}
 		catch (RuntimeException ex) {
 			log.warn("Heartbeat of node {} failed; trying again in {}", this.ownership.node(),
 					this.properties.heartbeatInterval(), ex);
+		}
+	}
+
+	/** One rollout's trouble must not cost the others their beat. */
+	private void eachOnItsOwn(long rolloutId, Runnable work) {
+		try {
+			work.run();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Heartbeat work on rollout {} failed; tried again at the next beat", rolloutId, ex);
 		}
 	}
 

@@ -87,13 +87,17 @@ class Recovery {
 		if (status instanceof CallStatus.Finished) {
 			return Resolution.RECORD;
 		}
-		RolloutState state = this.store.rollout(call.rolloutId()).orElseThrow().state();
-		if (status == CallStatus.running() || state == RolloutState.RUNNING) {
+		if (status == CallStatus.running()) {
 			return Resolution.SEND;
 		}
-		this.tx.run(call.rolloutId(), () -> this.store.release(call.deploymentId(), call.key(),
-				"Never reached the target; back among the pending while the rollout is " + state));
-		return Resolution.STEP;
+		return this.tx.decide(call.rolloutId(), state -> {
+			if (state == RolloutState.RUNNING) {
+				return Resolution.SEND;
+			}
+			this.store.release(call.deploymentId(), call.key(),
+					"Never reached the target; back among the pending while the rollout is " + state);
+			return Resolution.STEP;
+		});
 	}
 
 	private Call call(RolloutRow rollout, DeploymentRow deployment) {

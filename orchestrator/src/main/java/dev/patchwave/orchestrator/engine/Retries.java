@@ -57,8 +57,8 @@ class Retries {
 		}
 		String key = newAttempt ? Call.installKey(deploymentId, deployment.attempts() + 1)
 				: deployment.idempotencyKey();
-		boolean claimed = this.tx.call(rollout.id(),
-				() -> this.store.markRetried(deployment, key, this.clock.instant()));
+		boolean claimed = this.tx.callWhileRunning(rollout.id(),
+				() -> this.store.markRetried(deployment, key, this.clock.instant()), false);
 		return claimed ? Optional.of(new Action(waiting.withKey(key), true)) : Optional.empty();
 	}
 

@@ -70,13 +70,14 @@ public class RolloutCommands implements RolloutOperations {
 	public void start(long rolloutId, String actor) {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
-			List<RolloutStore.Overlap> overlaps = this.store.overlaps(rolloutId);
-			if (!overlaps.isEmpty()) {
-				throw new ConflictException(RolloutStore.Overlap.describe(overlaps));
+			if (rollout.state() != RolloutState.DRAFT) {
+				throw new ConflictException(
+						"Rollout %d is %s; only a draft is started".formatted(rolloutId, rollout.state()));
 			}
 			Instant now = this.clock.instant();
 			if (rollout.notBefore() != null && rollout.notBefore().isAfter(now)) {
 				this.tx.command(() -> {
+					requireNoOverlap(rolloutId);
 					this.store.moveRollout(rolloutId, rollout.state(), RolloutState.SCHEDULED, now);
 					this.scheduler.scheduleStart(rolloutId, rollout.notBefore());
 					this.journal.append(rolloutId, actor, "SCHEDULED", "Scheduled to start at " + rollout.notBefore());
@@ -84,6 +85,7 @@ public class RolloutCommands implements RolloutOperations {
 				return;
 			}
 			this.tx.command(() -> {
+				requireNoOverlap(rolloutId);
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
 				this.journal.append(rolloutId, actor, "STARTED", "Rollout started");
 			});
@@ -123,12 +125,23 @@ public class RolloutCommands implements RolloutOperations {
 	public void resume(long rolloutId, String actor) {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
+			if (rollout.state() != RolloutState.PAUSED && rollout.state() != RolloutState.HALTED) {
+				throw new ConflictException("Rollout %d is %s; only a paused or halted rollout is resumed"
+					.formatted(rolloutId, rollout.state()));
+			}
+			this.failures.requireNoWaveRolledBack(rolloutId, "resumed");
 			Instant now = this.clock.instant();
 			this.tx.command(() -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
 				String message = "Resumed";
 				for (WaveRow wave : this.store.waves(rolloutId)) {
-					if (wave.state() == WaveState.HALTED) {
+					if (wave.state() == WaveState.HALTED && wave.requiresApproval() && wave.startedAt() == null) {
+						// rejected before it started: resuming gives it back to the
+						// approvers, never starts it
+						this.store.moveWave(wave, WaveState.AWAITING_APPROVAL, now);
+						message = "Resumed; wave '%s' waits for approval again".formatted(wave.name());
+					}
+					else if (wave.state() == WaveState.HALTED) {
 						int failed = this.store.counts(wave.id()).getOrDefault(DeploymentState.FAILED, 0);
 						this.store.acknowledgeFailures(wave.id(), failed);
 						this.store.moveWave(wave, WaveState.RUNNING, now);
@@ -138,7 +151,7 @@ public class RolloutCommands implements RolloutOperations {
 				}
 				this.journal.append(rolloutId, actor, "RESUMED", message);
 			});
-			this.driver.stepAfterCommand(rolloutId);
+			this.driver.reconcileAfterCommand(rolloutId);
 		});
 	}
 
@@ -238,6 +251,18 @@ public class RolloutCommands implements RolloutOperations {
 			});
 			this.driver.stepAfterCommand(rolloutId);
 		});
+	}
+
+	/**
+	 * A target is in one active rollout at a time. The rollout's targets are locked
+	 * first, so two overlapping rollouts started at once on any nodes cannot both pass.
+	 */
+	private void requireNoOverlap(long rolloutId) {
+		this.store.lockTargets(rolloutId);
+		List<RolloutStore.Overlap> overlaps = this.store.overlaps(rolloutId);
+		if (!overlaps.isEmpty()) {
+			throw new ConflictException(RolloutStore.Overlap.describe(overlaps));
+		}
 	}
 
 	private RolloutRow rollout(long rolloutId) {

@@ -123,7 +123,12 @@ class RolloutDriver {
 	 * or can take its lease; otherwise its owner does at its next heartbeat.
 	 */
 	void stepAfterCommand(long rolloutId) {
-		if (this.ownership.acquire(rolloutId)) {
+		Ownership.Acquired acquired = this.ownership.acquire(rolloutId);
+		if (acquired == Ownership.Acquired.TAKEN) {
+			forgetCalls(rolloutId);
+			reconcile(rolloutId, Duration.ZERO);
+		}
+		else if (acquired == Ownership.Acquired.ALREADY) {
 			guarded(rolloutId, () -> step(rolloutId));
 		}
 		else {
@@ -131,6 +136,22 @@ class RolloutDriver {
 					rolloutId);
 			this.publisher.publishEvent(new RolloutChanged(rolloutId));
 		}
+	}
+
+	/**
+	 * After a resume: as {@link #stepAfterCommand}, and the targets whose retry fell due
+	 * while the rollout did not run are tried at once, not at a later reconcile.
+	 */
+	void reconcileAfterCommand(long rolloutId) {
+		Ownership.Acquired acquired = this.ownership.acquire(rolloutId);
+		if (acquired == Ownership.Acquired.HELD_ELSEWHERE) {
+			stepAfterCommand(rolloutId);
+			return;
+		}
+		if (acquired == Ownership.Acquired.TAKEN) {
+			forgetCalls(rolloutId);
+		}
+		reconcile(rolloutId, Duration.ZERO);
 	}
 
 	/** Takes the rollout as far as it can go now; the caller holds the rollout's lock. */
@@ -185,6 +206,12 @@ class RolloutDriver {
 		});
 	}
 
+	/** Drops what this node kept for a rollout that has no work left. */
+	void forgetRollout(long rolloutId) {
+		this.inboxes.remove(rolloutId);
+		forgetCalls(rolloutId);
+	}
+
 	/**
 	 * Forgets the calls of a rollout this node waited for: after the rollout was owned
 	 * elsewhere meanwhile, their connectors are asked afresh.
@@ -227,8 +254,14 @@ class RolloutDriver {
 					for (Outcome next = inbox.results().poll(); next != null; next = inbox.results().poll()) {
 						batch.add(next);
 					}
-					List<ResultRecorder.Retry> due = this.recorder.record(rolloutId, batch);
-					batch.forEach(outcome -> this.inFlight.remove(outcome.call().deploymentId()));
+					List<ResultRecorder.Retry> due;
+					try {
+						due = this.recorder.record(rolloutId, batch);
+					}
+					finally {
+						// recorded, or left for whoever owns the rollout to ask about
+						batch.forEach(outcome -> this.inFlight.remove(outcome.call().deploymentId()));
+					}
 					due.forEach(this::scheduleRetry);
 					step(rolloutId);
 				});
@@ -253,12 +286,18 @@ class RolloutDriver {
 		if (!this.verifying.add(waveId)) {
 			return;
 		}
-		this.verifier.read(next.rollout(), next.unverified()).whenCompleteAsync((readings, error) -> {
+		attempt(() -> this.verifier.read(next.rollout(), next.unverified())).whenCompleteAsync((readings, error) -> {
 			try {
-				guarded(rolloutId, () -> {
-					this.verifier.record(next.rollout(), next.wave(), readings);
-					step(rolloutId);
-				});
+				if (error == null) {
+					guarded(rolloutId, () -> {
+						this.verifier.record(next.rollout(), next.wave(), readings);
+						step(rolloutId);
+					});
+				}
+			}
+			catch (RuntimeException ex) {
+				log.error("Verifying wave '{}' of rollout {} failed; it is tried again at the next step",
+						next.wave().name(), rolloutId, ex);
 			}
 			finally {
 				this.verifying.remove(waveId);
@@ -290,7 +329,7 @@ class RolloutDriver {
 		CompletionStage<CallStatus> known = attempt(
 				() -> this.connectors.connector(call.target().connector()).status(call.request()));
 		this.inFlight.put(call.deploymentId(), call.rolloutId());
-		known.whenCompleteAsync((status, error) -> guarded(call.rolloutId(), () -> {
+		known.whenCompleteAsync((status, error) -> unfailing(call, () -> guarded(call.rolloutId(), () -> {
 			this.inFlight.remove(call.deploymentId());
 			if (error != null) {
 				log.info("Could not ask the connector about {} ({}); asking again at the next reconcile",
@@ -312,7 +351,7 @@ class RolloutDriver {
 				case NOTHING -> {
 				}
 			}
-		}), this.work);
+		})), this.work);
 	}
 
 	/**
@@ -325,7 +364,7 @@ class RolloutDriver {
 		this.inFlight.put(call.deploymentId(), call.rolloutId());
 		outcome.whenCompleteAsync((result, error) -> {
 			InstallResult settled = (error != null) ? ConnectorErrors.resultOf(error) : result;
-			guarded(call.rolloutId(), () -> {
+			unfailing(call, () -> guarded(call.rolloutId(), () -> {
 				if (this.rollbacks.record(call, settled)) {
 					this.inFlight.remove(call.deploymentId());
 					step(call.rolloutId());
@@ -334,7 +373,7 @@ class RolloutDriver {
 					this.timers.schedule(() -> this.work.execute(() -> resendRollback(call)),
 							this.properties.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
 				}
-			});
+			}));
 		}, this.work);
 	}
 
@@ -347,6 +386,22 @@ class RolloutDriver {
 				this.inFlight.remove(call.deploymentId());
 			}
 		});
+	}
+
+	/**
+	 * Runs the handling of a connector's answer; should it fail (the database gone a
+	 * moment, say), the call is no longer counted in flight here, so a reconcile asks
+	 * about it again, and the error is logged, not lost in a callback.
+	 */
+	private void unfailing(Call call, Runnable handling) {
+		try {
+			handling.run();
+		}
+		catch (RuntimeException ex) {
+			this.inFlight.remove(call.deploymentId());
+			log.error("Handling the answer about {} in rollout {} failed; a reconcile asks again", call.target().name(),
+					call.rolloutId(), ex);
+		}
 	}
 
 	/**

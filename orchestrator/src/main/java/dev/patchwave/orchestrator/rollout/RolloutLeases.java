@@ -1,8 +1,10 @@
 package dev.patchwave.orchestrator.rollout;
 
+import dev.patchwave.common.rollout.RolloutState;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -47,11 +49,13 @@ public class RolloutLeases {
 	 * Takes the lease found as {@code seen}, bumping its epoch; false if another node
 	 * moved first.
 	 */
-	public boolean claim(Lease seen, String node, Instant until) {
+	public boolean claim(Lease seen, String node, Instant now, Instant until) {
 		return this.jdbc.sql("""
 				UPDATE rollout SET owner_node = :node, lease_epoch = lease_epoch + 1, lease_until = :until
-				WHERE id = :id AND lease_epoch = :epoch""")
+				WHERE id = :id AND lease_epoch = :epoch
+				  AND (owner_node IS NULL OR lease_until < :now OR owner_node = :node)""")
 			.param("node", node)
+			.param("now", Timestamp.from(now))
 			.param("until", Timestamp.from(until))
 			.param("id", seen.rolloutId())
 			.param("epoch", seen.epoch())
@@ -73,15 +77,15 @@ public class RolloutLeases {
 	 * under this epoch. Whoever takes the lease over waits for the transaction, and every
 	 * later one of the old owner finds its epoch gone.
 	 */
-	public boolean fence(long rolloutId, String node, long epoch) {
+	public Optional<RolloutState> fence(long rolloutId, String node, long epoch) {
 		return this.jdbc
-			.sql("SELECT id FROM rollout WHERE id = :id AND owner_node = :node AND lease_epoch = :epoch FOR UPDATE")
+			.sql("SELECT state FROM rollout WHERE id = :id AND owner_node = :node AND lease_epoch = :epoch FOR UPDATE")
 			.param("id", rolloutId)
 			.param("node", node)
 			.param("epoch", epoch)
-			.query(Long.class)
+			.query(String.class)
 			.optional()
-			.isPresent();
+			.map(RolloutState::valueOf);
 	}
 
 	/** Gives the lease up when the rollout has no work left. */

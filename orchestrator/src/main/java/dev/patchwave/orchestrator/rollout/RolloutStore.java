@@ -156,6 +156,11 @@ public class RolloutStore {
 		requireOne(updated, "wave", wave.id(), wave.state());
 	}
 
+	public WaveState waveState(long waveId) {
+		return WaveState
+			.valueOf(this.jdbc.sql("SELECT state FROM wave WHERE id = ?").param(waveId).query(String.class).single());
+	}
+
 	public void startBaking(WaveRow wave, Instant until, Instant at) {
 		moveWave(wave, WaveState.BAKING, at);
 		this.jdbc.sql("UPDATE wave SET bake_until = ? WHERE id = ?").params(timestamp(until), wave.id()).update();
@@ -382,6 +387,19 @@ public class RolloutStore {
 	}
 
 	/**
+	 * Locks this rollout's targets' rows, in id order so two lockers never wait for each
+	 * other crosswise.
+	 */
+	public void lockTargets(long rolloutId) {
+		this.jdbc
+			.sql("SELECT t.id FROM target t WHERE t.id IN (SELECT target_id FROM deployment WHERE rollout_id = ?)"
+					+ " ORDER BY t.id FOR UPDATE")
+			.param(rolloutId)
+			.query(Long.class)
+			.list();
+	}
+
+	/**
 	 * The targets of this rollout that another active rollout covers, with that rollout.
 	 */
 	public List<Overlap> overlaps(long rolloutId) {
@@ -567,12 +585,15 @@ public class RolloutStore {
 
 	/**
 	 * Puts a dispatched target whose call never reached its connector back among the
-	 * pending, for a rollout that no longer sends anything new.
+	 * pending, for a rollout that no longer sends anything new. It keeps its attempt's
+	 * key (and number), so the next dispatch sends that same key: should the first send
+	 * still arrive late, the host runs it once.
 	 */
 	public boolean release(long deploymentId, String key, String message) {
 		DeploymentState.DISPATCHED.moveTo(DeploymentState.PENDING);
 		return this.jdbc.sql("""
-				UPDATE deployment SET state = ?, message = ?, dispatched_at = NULL, retry_at = NULL
+				UPDATE deployment SET state = ?, message = ?, dispatched_at = NULL, retry_at = NULL,
+				  attempts = attempts - 1
 				WHERE id = ? AND state = ? AND idempotency_key = ?""")
 			.params(DeploymentState.PENDING.name(), truncate(message), deploymentId, DeploymentState.DISPATCHED.name(),
 					key)

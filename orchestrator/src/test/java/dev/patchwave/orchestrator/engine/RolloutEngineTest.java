@@ -222,6 +222,12 @@ class RolloutEngineTest {
 		assertThat(halted.waves().get(1).counts().pending()).isEqualTo(1);
 		assertThat(this.rollouts.events(rollout.id(), 0, 100)).extracting(RolloutEvent::message)
 			.anyMatch(message -> message.contains("rejected by other-manager: the canary's event log shows errors"));
+
+		RolloutView resumed = this.rollouts.resume(rollout.id(), "manager");
+
+		assertThat(resumed.waves().get(1).state()).as("a resume never starts a rejected wave")
+			.isEqualTo(WaveState.AWAITING_APPROVAL);
+		assertThat(this.scripted.connector(fleet.connector()).installCount(fleet.name(1))).isZero();
 	}
 
 	@Test
@@ -265,9 +271,8 @@ class RolloutEngineTest {
 		reconcile();
 		assertThat(connector.installed()).hasSize(2);
 		assertThat(this.rollouts.get(rollout.id()).totals().pending()).isEqualTo(3);
-		assertThatThrownBy(() -> this.rollouts.resume(rollout.id(), "operator"))
-			.isInstanceOf(IllegalTransitionException.class)
-			.hasMessageContaining("ABORTED to RUNNING");
+		assertThatThrownBy(() -> this.rollouts.resume(rollout.id(), "operator")).isInstanceOf(ConflictException.class)
+			.hasMessageContaining("is ABORTED; only a paused or halted rollout is resumed");
 	}
 
 	@Test
@@ -311,8 +316,7 @@ class RolloutEngineTest {
 		assertThat(this.targets.list(fleet.selector(), 0, 100).items())
 			.allSatisfy(target -> assertThat(target.installedVersion()).hasToString(Fleet.VULNERABLE));
 		assertThat(types(rollout.id())).contains("ROLLBACK_STARTED", "TARGET_ROLLED_BACK", "ROLLED_BACK");
-		assertThatThrownBy(() -> this.rollouts.resume(rollout.id(), "operator"))
-			.isInstanceOf(IllegalTransitionException.class);
+		assertThatThrownBy(() -> this.rollouts.resume(rollout.id(), "operator")).isInstanceOf(ConflictException.class);
 	}
 
 	@Test

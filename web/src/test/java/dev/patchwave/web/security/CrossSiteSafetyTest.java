@@ -10,7 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -57,10 +59,18 @@ class CrossSiteSafetyTest {
 	@Test
 	void aPostFromItsOwnOriginOrFromAToolGoesThrough() {
 		ApiClient manager = new ApiClient(this.port, "manager");
+		// a host of its own, so no rollout another test runs covers it already
+		String run = UUID.randomUUID().toString().substring(0, 8);
+		assertThat(new ApiClient(this.port, "admin").post("/api/v1/targets",
+				ApiClient.json(List.of(Map.of("name", "cross-site-" + run, "address", "10.50.0.1", "labels",
+						Map.of("app", "apex-central", "run", run), "connector", "sim-fleet", "installedVersion",
+						"14.0.6850"))))
+			.status()).isBetween(200, 201);
+		String rollout = ROLLOUT.replace("\"app=apex-central\"", "\"app=apex-central,run=%s\"".formatted(run));
 
-		Response own = manager.send("POST", "/api/v1/rollouts", "application/json", ROLLOUT,
+		Response own = manager.send("POST", "/api/v1/rollouts", "application/json", rollout,
 				Map.of("Origin", "http://127.0.0.1:" + this.port, "Sec-Fetch-Site", "same-origin"));
-		Response tool = manager.post("/api/v1/rollouts", ROLLOUT);
+		Response tool = manager.post("/api/v1/rollouts", rollout);
 
 		assertThat(own.status()).as(own.body()).isEqualTo(201);
 		assertThat(tool.status()).as(tool.body()).isEqualTo(201);
