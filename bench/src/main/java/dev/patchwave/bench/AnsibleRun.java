@@ -28,9 +28,6 @@ final class AnsibleRun {
 	/** The children's user and system time, as bash's {@code times} prints them. */
 	private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
 
-	/** Linux's clock ticks per second for /proc/PID/stat. */
-	private static final long TICKS = 100;
-
 	private final SshFleet fleet;
 
 	private final SshScenario scenario;
@@ -53,7 +50,7 @@ final class AnsibleRun {
 	SshMeasurement measure() throws Exception {
 		List<String> problems = new ArrayList<>();
 		if (!installed()) {
-			return new SshMeasurement("ansible", this.scenario, Duration.ZERO, null, null, 0, null, null, 0,
+			return new SshMeasurement("ansible", this.scenario, Duration.ZERO, null, null, 0, null, null, 0, List.of(),
 					List.of("not installed: apt-get install -y ansible"));
 		}
 		List<String> hosts = IntStream.range(0, this.fleet.size()).mapToObj("ansible-h%04d"::formatted).toList();
@@ -83,7 +80,7 @@ final class AnsibleRun {
 				ideal = ideal.plus(SshBench.INSTALL.multipliedBy(Math.ceilDiv(size, this.scenario.concurrency())));
 			}
 			return new SshMeasurement("ansible " + version(), this.scenario, ideal, install.wall(), installCpu,
-					installCommands, rollback.wall(), rollbackCpu, rollbackCommands, problems);
+					installCommands, rollback.wall(), rollbackCpu, rollbackCommands, List.of(), problems);
 		}
 		finally {
 			// The connection masters Ansible left behind, known by the control path
@@ -191,7 +188,7 @@ final class AnsibleRun {
 				// Gone since listed: its time is lost, a few ticks at most.
 			}
 		}
-		return Duration.ofMillis(ticks * 1000 / TICKS);
+		return Duration.ofMillis(ticks * 1000 / SshFleet.CLOCK_TICKS);
 	}
 
 	private static Duration seconds(String minutes, String seconds) {

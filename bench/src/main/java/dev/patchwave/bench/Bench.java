@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -111,6 +112,7 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 		BenchProperties.Ssh settings = this.properties.ssh();
 		boolean ansible = settings.ansible() && AnsibleRun.installed();
+		List<SshMeasurement> warmup = this.ssh.measure("warmup", settings.warmup(), 1, false);
 		List<SshMeasurement> measurements = new ArrayList<>();
 		for (int i = 0; i < settings.scenarios().size(); i++) {
 			measurements
@@ -127,9 +129,13 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 				Runtime.getRuntime().availableProcessors(), load,
 				(settings.ansible() && !ansible) ? "; Ansible not installed, left out" : "");
 		System.out.println(SshMeasurement.HEADER);
+		warmup.forEach(measurement -> System.out.println(measurement.row() + " (warm-up, left out)"));
 		measurements.forEach(measurement -> System.out.println(measurement.row()));
 		System.out.println();
-		return measurements.stream().allMatch(measurement -> measurement.problems().isEmpty());
+		this.ssh.fleetReports().stream().filter(line -> !line.startsWith("warmup ")).forEach(System.out::println);
+		System.out.println();
+		return Stream.concat(warmup.stream(), measurements.stream())
+			.allMatch(measurement -> measurement.problems().isEmpty());
 	}
 
 	@Override

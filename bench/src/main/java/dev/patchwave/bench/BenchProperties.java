@@ -29,10 +29,12 @@ record BenchProperties(@DefaultValue( {
 	 * @param rounds rollouts per scenario through the same connector: the first logs in
 	 * to every host, the next reuse its sessions
 	 * @param ansible whether Ansible runs the same plan on the same fleet afterwards
+	 * @param warmup a rollout run first and left out of the figures, so that the JIT has
+	 * compiled the SSH code before a first rollout's logins are measured
 	 */
 	record Ssh(@DefaultValue( {
 			"100x50", "300x100", "100x50/costly" }) List<SshScenario> scenarios, @DefaultValue("2") int rounds,
-			@DefaultValue("true") boolean ansible){
+			@DefaultValue("true") boolean ansible, @DefaultValue("30x10") SshScenario warmup){
 	}
 
 	private static final List<Scenario> QUICK = List.of(Scenario.of("200x20@50ms"), Scenario.of("20x5+180x20@50ms"));

@@ -55,6 +55,8 @@ class SshBench {
 
 	private final Duration timeout;
 
+	private final List<String> fleetReports = new ArrayList<>();
+
 	SshBench(ConnectorInstances connectors, TargetService targets, RolloutService rollouts, RolloutStore store,
 			Duration timeout) {
 		this.connectors = connectors;
@@ -73,6 +75,7 @@ class SshBench {
 		try (SshFleet fleet = SshFleet.start(scenario.hosts())) {
 			String connector = "ssh-%s-%s".formatted(this.runId, name);
 			this.connectors.create(connector, SshConnectorFactory.TYPE, settings(fleet, scenario));
+			Duration fleetCpu = fleet.cpu();
 			try {
 				for (int round = 0; round < rounds; round++) {
 					String tool = (round == 0) ? "patchwave, first rollout" : "patchwave, sessions kept";
@@ -84,12 +87,33 @@ class SshBench {
 			finally {
 				this.connectors.connector(connector).close();
 			}
+			fleetCpu = report(name, "patchwave", scenario, fleetCpu, fleet.cpu(), rounds);
 			if (ansible) {
 				measurements.add(new AnsibleRun(fleet, scenario).measure());
 				System.out.println("bench ssh " + name + ": " + measurements.getLast().row());
+				report(name, "ansible", scenario, fleetCpu, fleet.cpu(), 1);
 			}
 		}
 		return measurements;
+	}
+
+	/**
+	 * Prints the fleet's CPU per host and rollout: on this machine the fleet shares the
+	 * controller's cores, so what the hosts spend slows the rollout too. Returns the
+	 * total so far.
+	 */
+	private Duration report(String name, String tool, SshScenario scenario, Duration before, Duration after,
+			int rollouts) {
+		String line = "%s %s %s: fleet CPU %.1f ms per host and rollout (install and rollback, logins included)"
+			.formatted(name, tool, scenario, after.minus(before).toNanos() / 1e6 / scenario.hosts() / rollouts);
+		System.out.println("bench ssh " + line);
+		this.fleetReports.add(line);
+		return after;
+	}
+
+	/** What {@link #report} printed, for the summary. */
+	List<String> fleetReports() {
+		return List.copyOf(this.fleetReports);
 	}
 
 	private static Map<String, String> settings(SshFleet fleet, SshScenario scenario) {
@@ -146,7 +170,11 @@ class SshBench {
 		long installCommands = fleet.commandsStarted() - commands;
 		List<WaveRow> planned = this.store.waves(id);
 		Duration ideal = Duration.ZERO;
+		List<Duration> waveTimes = new ArrayList<>();
 		for (WaveRow wave : planned.subList(0, sizes.length)) {
+			if (wave.startedAt() != null && wave.finishedAt() != null) {
+				waveTimes.add(Duration.between(wave.startedAt(), wave.finishedAt()));
+			}
 			ideal = ideal.plus(INSTALL.multipliedBy(Math.ceilDiv(wave.targetCount(), wave.maxConcurrency())));
 			if (wave.state() != WaveState.SUCCEEDED) {
 				problems.add("wave %s ended %s".formatted(wave.name(), wave.state()));
@@ -190,7 +218,7 @@ class SshBench {
 		problems.addAll(onceEach("installed", installsBefore, fleet.installs(scenario.shell()), names));
 		problems.addAll(onceEach("rolled back", rollbacksBefore, fleet.rollbacks(scenario.shell()), names));
 		return new SshMeasurement(tool, scenario, ideal, install, installCpu, installCommands, rollback, rollbackCpu,
-				rollbackCommands, problems);
+				rollbackCommands, waveTimes, problems);
 	}
 
 	/** The hosts whose count did not grow by exactly one, as problems. */
