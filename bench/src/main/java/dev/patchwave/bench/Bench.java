@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -63,11 +64,14 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 
 	private final DataSource dataSource;
 
+	private final SshBench ssh;
+
 	private int exitCode;
 
 	Bench(BenchProperties properties, ConnectorInstances connectors, TargetService targets, RolloutService rollouts,
-			RolloutStore store, DataSource dataSource) {
+			RolloutStore store, DataSource dataSource, SshBench ssh) {
 		this.properties = properties;
+		this.ssh = ssh;
 		this.connectors = connectors;
 		this.targets = targets;
 		this.rollouts = rollouts;
@@ -77,6 +81,18 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 
 	@Override
 	public void run(ApplicationArguments args) throws Exception {
+		boolean clean = true;
+		if (this.properties.suites().contains("engine")) {
+			clean = engine();
+		}
+		if (this.properties.suites().contains("ssh")) {
+			clean &= ssh();
+		}
+		this.exitCode = clean ? 0 : 1;
+	}
+
+	/** The simulator scenarios; whether all ended cleanly. */
+	private boolean engine() throws Exception {
 		// Taken before the bench loads the machine: other work running alongside skews
 		// every figure.
 		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -87,9 +103,39 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 			measurements.add(measure("s" + (i + 1), scenarios.get(i)));
 		}
 		print(load, warmup, measurements);
-		boolean clean = warmup.problems().isEmpty()
+		return warmup.problems().isEmpty()
 				&& measurements.stream().allMatch(measurement -> measurement.problems().isEmpty());
-		this.exitCode = clean ? 0 : 1;
+	}
+
+	/** The OpenSSH fleet scenarios; whether all ended cleanly. */
+	private boolean ssh() throws Exception {
+		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+		BenchProperties.Ssh settings = this.properties.ssh();
+		boolean ansible = settings.ansible() && AnsibleRun.installed();
+		List<SshMeasurement> warmup = this.ssh.measure("warmup", settings.warmup(), 1, false);
+		List<SshMeasurement> measurements = new ArrayList<>();
+		for (int i = 0; i < settings.scenarios().size(); i++) {
+			measurements
+				.addAll(this.ssh.measure("s" + (i + 1), settings.scenarios().get(i), settings.rounds(), ansible));
+		}
+		System.out.println();
+		System.out.println("Patchwave ssh bench: a real OpenSSH fleet on loopback, an install of 1 s, waves of 1, 10%,"
+				+ " 30% and the rest at concurrency C; ideal = sum over waves of ceil(n/C) * 1 s; efficiency ="
+				+ " ideal / install; cpu = the controller's process CPU time; cmds = commands sshd started");
+		System.out.printf("JVM:   %s %s (%s)%n", System.getProperty("java.vm.vendor"),
+				System.getProperty("java.vm.name"), Runtime.version());
+		System.out.printf("DB:    %s%n", database());
+		System.out.printf("Cores: %d available to the JVM; load average %.2f when the ssh bench started%s%n",
+				Runtime.getRuntime().availableProcessors(), load,
+				(settings.ansible() && !ansible) ? "; Ansible not installed, left out" : "");
+		System.out.println(SshMeasurement.HEADER);
+		warmup.forEach(measurement -> System.out.println(measurement.row() + " (warm-up, left out)"));
+		measurements.forEach(measurement -> System.out.println(measurement.row()));
+		System.out.println();
+		this.ssh.fleetReports().stream().filter(line -> !line.startsWith("warmup ")).forEach(System.out::println);
+		System.out.println();
+		return Stream.concat(warmup.stream(), measurements.stream())
+			.allMatch(measurement -> measurement.problems().isEmpty());
 	}
 
 	@Override

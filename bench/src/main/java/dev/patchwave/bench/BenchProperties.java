@@ -14,12 +14,28 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param warmup a rollout run first and left out of the figures, so the JIT and the pool
  * are warm
  * @param timeout how long one scenario may run before it counts as failed and is aborted
+ * @param suites what to measure: {@code engine} (the simulator scenarios) and {@code ssh}
+ * (a real OpenSSH fleet)
+ * @param ssh the ssh suite's scenarios
  */
 @ConfigurationProperties("bench")
 record BenchProperties(@DefaultValue( {
 		"1000x50@200ms", "2000x100@100ms", "1000x200@50ms", "50x10+500x50+1450x100@100ms" }) List<Scenario> scenarios,
 		@DefaultValue("false") boolean quick, @DefaultValue("1000x100@10ms") Scenario warmup,
-		@DefaultValue("PT2M") Duration timeout){
+		@DefaultValue("PT2M") Duration timeout, @DefaultValue("engine") List<String> suites, @DefaultValue Ssh ssh){
+
+	/**
+	 * @param scenarios the fleets and rollouts, see {@link SshScenario}
+	 * @param rounds rollouts per scenario through the same connector: the first logs in
+	 * to every host, the next reuse its sessions
+	 * @param ansible whether Ansible runs the same plan on the same fleet afterwards
+	 * @param warmup a rollout run first and left out of the figures, so that the JIT has
+	 * compiled the SSH code before a first rollout's logins are measured
+	 */
+	record Ssh(@DefaultValue( {
+			"100x50", "300x100", "100x50/costly" }) List<SshScenario> scenarios, @DefaultValue("2") int rounds,
+			@DefaultValue("true") boolean ansible, @DefaultValue("30x10") SshScenario warmup){
+	}
 
 	private static final List<Scenario> QUICK = List.of(Scenario.of("200x20@50ms"), Scenario.of("20x5+180x20@50ms"));
 

@@ -82,7 +82,7 @@ final class RemoteCommands {
 	}
 
 	private CommandResult result(int exitCode, OutputTail stdout, OutputTail output) {
-		return new CommandResult(exitCode, stdout.text(), this.redaction.apply(output.text()));
+		return new CommandResult(exitCode, stdout.text(), output.text(), this.redaction);
 	}
 
 	/**

@@ -327,13 +327,13 @@ public final class SshConnector implements Connector {
 	/** The version the verify command printed on its last line, after the step. */
 	private Version verified(OnceOutcome outcome) {
 		Integer verifyExit = outcome.verifyExitCode();
-		String output = this.redaction.apply(outcome.verifyOutput());
 		if (verifyExit == null) {
 			throw new SshFailure(ResultCause.FATAL_TARGET_ERROR, "the verify command did not run");
 		}
 		if (verifyExit != 0) {
 			throw new SshFailure(ResultCause.FATAL_TARGET_ERROR,
-					withOutput("the verify command failed with exit code " + verifyExit, output));
+					withOutput("the verify command failed with exit code " + verifyExit,
+							this.redaction.apply(outcome.verifyOutput())));
 		}
 		return version(outcome.verifiedVersionText());
 	}

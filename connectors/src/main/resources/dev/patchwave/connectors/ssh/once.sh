@@ -5,17 +5,21 @@
 # The marker is a set of files next to each other: NAME.pid is the claim, made whole and at
 # once by a hard link so that two execs can never both win it; NAME.exit and NAME.result are
 # written to a temporary file and renamed, so a reader sees them whole or not at all.
+# Every process costs the host a fork and an exec, and a wave runs this on many hosts at once:
+# what the shell can do itself (read a file, set a variable) it does without starting one.
 mode=$1 name=$2 wait=$3 step=$4 verify=$5 ok=$6 tail=$7
 m="$HOME/.patchwave/$name"
 umask 077
-boot() { cat /proc/sys/kernel/random/boot_id 2> /dev/null; }
+boot=
+{ read -r boot < /proc/sys/kernel/random/boot_id; } 2> /dev/null
 # The claim names the runner; a pid alone could have been reused since the runner died.
 alive() {
   kill -0 "$1" 2> /dev/null || return 1
   [ ! -r "/proc/$1/cmdline" ] || grep -qF -- "$name" "/proc/$1/cmdline"
 }
 finish() {
-  c=$(cat "$m.exit") v=-
+  read -r c < "$m.exit"
+  v=-
   case " $ok " in *" $c "*)
     if [ -n "$verify" ]; then
       sh -c "$verify" > "$m.verify.$$" 2>&1 < /dev/null
@@ -25,18 +29,19 @@ finish() {
   esac
   echo "exit=$c verify=$v" > "$m.result.$$" && mv -f "$m.result.$$" "$m.result"
 }
+# Sets s to the marker's state.
 state() {
-  if [ -f "$m.result" ]; then echo finished; return; fi
-  if [ ! -f "$m.pid" ]; then echo none; return; fi
+  if [ -f "$m.result" ]; then s=finished; return; fi
+  if [ ! -f "$m.pid" ]; then s=none; return; fi
   read -r p b o < "$m.pid"
-  if [ "$b" = "$(boot)" ] && alive "$p"; then echo running
-  elif [ -f "$m.result" ]; then echo finished
-  elif [ -f "$m.exit" ]; then echo unverified
-  else echo interrupted; fi
+  if [ "$b" = "$boot" ] && alive "$p"; then s=running
+  elif [ -f "$m.result" ]; then s=finished
+  elif [ -f "$m.exit" ]; then s=unverified
+  else s=interrupted; fi
 }
 if [ "$mode" = detached ]; then
   unset w
-  echo "$$ $(boot) $8" > "$m.claim.$$" || exit 1
+  echo "$$ $boot $8" > "$m.claim.$$" || exit 1
   ln "$m.claim.$$" "$m.pid" 2> /dev/null
   won=$?
   rm -f "$m.claim.$$"
@@ -46,9 +51,9 @@ if [ "$mode" = detached ]; then
   finish
   exit 0
 fi
-mkdir -p "$HOME/.patchwave" || exit 70
+[ -d "$HOME/.patchwave" ] || mkdir -p "$HOME/.patchwave" || exit 70
 if [ "$mode" = status ]; then how=read; else how=before; fi
-s=$(state)
+state
 if [ "$mode" = run ] && [ "$s" = none ]; then
   # In a session of its own, reading and writing only files: a dropped connection, a
   # killed controller or a closed channel leaves it running, and it records how it ended.
@@ -56,7 +61,7 @@ if [ "$mode" = run ] && [ "$s" = none ]; then
   $detach sh -c 'eval "$w"' patchwave detached "$name" 0 "$step" "$verify" "$ok" 0 "$$" \
     < /dev/null > /dev/null 2>&1 &
   wait $!
-  s=$(state)
+  state
   how=joined
   if [ -f "$m.pid" ]; then
     read -r p b o < "$m.pid"
@@ -68,7 +73,7 @@ if [ "$mode" = run ] && [ "$s" = running ]; then
   end=$(( $(date +%s) + wait ))
   while [ "$s" = running ] && [ "$(date +%s)" -lt "$end" ]; do
     sleep 0.2 2> /dev/null || sleep 1
-    s=$(state)
+    state
   done
 fi
 # The step ended but its runner died before verifying (a reboot right after the install).
@@ -82,7 +87,8 @@ if [ "$s" = finished ]; then
   echo PATCHWAVE-VERIFY
   tail -c 1024 "$m.verify" 2> /dev/null
   echo
-  echo "PATCHWAVE-RESULT state=finished how=$how $(cat "$m.result")"
+  read -r r < "$m.result"
+  echo "PATCHWAVE-RESULT state=finished how=$how $r"
 else
   echo "PATCHWAVE-RESULT state=$s how=$how"
 fi

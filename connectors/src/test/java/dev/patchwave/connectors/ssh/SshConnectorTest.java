@@ -220,6 +220,21 @@ class SshConnectorTest {
 	}
 
 	@Test
+	void installStatusAndRollbackOfAHostShareOneLogin() throws Exception {
+		SshConnector connector = connector();
+		long before = hosts.loginsAccepted();
+
+		for (int host = 0; host < 3; host++) {
+			InstallRequest request = request("one-login-" + host, target("one-login-" + host, host, "ok"));
+			assertThat(await(connector.install(request)).cause()).isEqualTo(ResultCause.SUCCEEDED);
+			assertThat(await(connector.status(request))).isInstanceOf(CallStatus.Finished.class);
+			assertThat(await(connector.rollback(request)).cause()).isEqualTo(ResultCause.SUCCEEDED);
+		}
+
+		assertThat(hosts.loginsAccepted() - before).isEqualTo(3);
+	}
+
+	@Test
 	void rollbackRunsOncePerRollbackKeyEvenThroughANewConnector() throws Exception {
 		Target target = target("web-19", 2, "ok");
 		hosts.setVersion("web-19", "1.5.0");

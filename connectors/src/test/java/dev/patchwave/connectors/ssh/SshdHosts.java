@@ -289,6 +289,13 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		}
 	}
 
+	/** How many logins sshd accepted (each new connection of a client counts once). */
+	long loginsAccepted() throws IOException {
+		try (Stream<String> lines = Files.lines(this.dir.resolve("sshd.log"))) {
+			return lines.filter(line -> line.startsWith("Accepted publickey for ")).count();
+		}
+	}
+
 	/**
 	 * Drops every client connection, as a network failure would: sshd's process for each
 	 * connection is killed, the commands it started are not.
