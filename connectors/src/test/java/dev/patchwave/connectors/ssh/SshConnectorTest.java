@@ -151,15 +151,19 @@ class SshConnectorTest {
 		CompletionStage<InstallResult> stage = connector.install(request("reboot-drop", target));
 		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.waiting("reboot-1"));
 
+		long commands = hosts.commandsStarted();
+
 		// An installer that reboots the host takes the connection down with it.
 		hosts.dropConnections();
 		hosts.release("reboot-1", 100);
 
 		InstallResult result = await(stage);
-		assertThat(result.cause()).isEqualTo(ResultCause.SUCCEEDED_REBOOT_PENDING);
+		assertThat(result.cause()).as(result.message()).isEqualTo(ResultCause.SUCCEEDED_REBOOT_PENDING);
 		assertThat(result.exitCode()).isEqualTo(100);
 		assertThat(result.installedVersion()).isEqualTo(FIXED);
 		assertThat(hosts.runs("reboot-1")).isOne();
+		// The answer came from asking the target again over a new connection.
+		assertThat(hosts.commandsStarted()).isEqualTo(commands + 1);
 	}
 
 	@Test

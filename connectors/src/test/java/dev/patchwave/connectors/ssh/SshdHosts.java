@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
@@ -297,11 +298,21 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/**
-	 * Drops every client connection, as a network failure would: sshd's process for each
-	 * connection is killed, the commands it started are not.
+	 * Drops every client connection, as a network failure would: every sshd process under
+	 * the listener is killed, the commands they started are not. Killing only the
+	 * listener's children is not enough: for an account other than root each is the
+	 * privileged monitor, and the connection is served by its unprivileged child, which
+	 * goes on without it.
 	 */
 	void dropConnections() {
-		this.sshd.toHandle().children().forEach(ProcessHandle::destroyForcibly);
+		this.sshd.toHandle()
+			.descendants()
+			.filter(process -> process.info()
+				.command()
+				.map(command -> Path.of(command).getFileName().toString().startsWith("sshd"))
+				.orElse(false))
+			.toList()
+			.forEach(ProcessHandle::destroyForcibly);
 	}
 
 	/**
@@ -478,13 +489,19 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 		return name;
 	}
 
-	/** Writes a file the commands on the hosts may overwrite. */
+	/**
+	 * Writes a file the commands on the hosts may overwrite, whole and at once: the
+	 * installer of behaviour {@code wait} goes on as soon as its release file exists, and
+	 * one created but not yet written would give it no exit code to exit with.
+	 */
 	private void writeForHosts(Path file, String text) throws IOException {
-		Files.writeString(file, text);
+		Path partial = file.resolveSibling(file.getFileName() + ".partial");
+		Files.writeString(partial, text);
 		if (this.account != null) {
-			Files.setOwner(file,
+			Files.setOwner(partial,
 					file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(this.account));
 		}
+		Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	private static boolean command(String... command) throws Exception {
