@@ -41,6 +41,8 @@ class Dispatcher {
 
 	private final ConnectorWaits waits;
 
+	private final DispatchWindows windows;
+
 	private final EventJournal journal;
 
 	private final Patches patches;
@@ -50,11 +52,12 @@ class Dispatcher {
 	private final Clock clock;
 
 	Dispatcher(RolloutStore store, TargetRepository targets, ConnectorInstances connectors, ConnectorWaits waits,
-			EventJournal journal, Patches patches, EngineTransactions tx, Clock clock) {
+			DispatchWindows windows, EventJournal journal, Patches patches, EngineTransactions tx, Clock clock) {
 		this.store = store;
 		this.targets = targets;
 		this.connectors = connectors;
 		this.waits = waits;
+		this.windows = windows;
 		this.journal = journal;
 		this.patches = patches;
 		this.tx = tx;
@@ -63,22 +66,31 @@ class Dispatcher {
 
 	/**
 	 * Claims up to {@code free} pending targets of the wave. Targets behind a connector
-	 * that is down stay pending and are passed over, so they never hold up the targets of
-	 * other connectors. The claim is committed when this returns; skips take no slot, so
-	 * the caller steps again when any were skipped.
+	 * that is down, or outside their maintenance window, stay pending and are passed
+	 * over, so they never hold up other targets. The claim is committed when this
+	 * returns; skips take no slot, so the caller steps again when any were skipped.
 	 */
 	Claim claim(RolloutRow rollout, WaveRow wave, int free) {
 		Patch patch = this.patches.get(rollout.patchId());
 		Instant now = this.clock.instant();
+		DispatchWindows.Gate gate = this.windows.gate(rollout, now);
+		if (gate.closed()) {
+			return new Claim(List.of(), false);
+		}
 		return this.tx.call(rollout.id(), () -> {
 			List<Call> calls = new ArrayList<>();
 			Set<String> down = new HashSet<>();
 			Set<String> up = new HashSet<>();
+			Set<Long> outside = new HashSet<>();
 			boolean skipped = false;
 			List<DeploymentRow> pending = this.store.pending(wave, free, down);
 			while (!pending.isEmpty()) {
 				int downBefore = down.size();
+				int outsideBefore = outside.size();
 				for (DeploymentRow deployment : pending) {
+					if (outside.contains(deployment.id())) {
+						continue;
+					}
 					Target target = this.targets.find(deployment.targetId())
 						.orElseThrow(() -> new NotFoundException("target", deployment.targetName()));
 					String connector = target.connector();
@@ -86,15 +98,19 @@ class Dispatcher {
 							|| (!up.contains(connector) && this.waits.heldBack(rollout.id(), connector))) {
 						down.add(connector);
 					}
+					else if (!gate.allows(target)) {
+						outside.add(deployment.id());
+					}
 					else {
 						up.add(connector);
 						skipped |= claim(rollout.id(), deployment, target, patch, now, calls);
 					}
 				}
-				if (calls.size() == free || down.size() == downBefore) {
+				if (calls.size() == free || (down.size() == downBefore && outside.size() == outsideBefore)) {
 					break;
 				}
-				pending = this.store.pending(wave, free - calls.size(), down);
+				// targets passed over for their window are still pending: read past them
+				pending = this.store.pending(wave, free - calls.size() + outside.size(), down);
 			}
 			return new Claim(calls, skipped);
 		});

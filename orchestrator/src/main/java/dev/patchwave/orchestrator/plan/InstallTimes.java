@@ -1,0 +1,79 @@
+package dev.patchwave.orchestrator.plan;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * How long one install of a patch through a connector is expected to take: the average,
+ * from dispatch to result, of its latest successful installs there; else the configured
+ * estimate. An observed time is read again at most every {@link #FRESH}, since the
+ * dispatcher asks for every target; an estimate only holds until the first install is
+ * observed.
+ */
+@Component
+public class InstallTimes {
+
+	static final Duration FRESH = Duration.ofSeconds(10);
+
+	private final JdbcClient jdbc;
+
+	private final PlanningProperties properties;
+
+	private final Clock clock;
+
+	private final Map<String, Known> known = new ConcurrentHashMap<>();
+
+	InstallTimes(JdbcClient jdbc, PlanningProperties properties, Clock clock) {
+		this.jdbc = jdbc;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	public InstallTime expected(String connector, String patchId) {
+		Instant now = this.clock.instant();
+		Known cached = this.known.get(connector + "\n" + patchId);
+		if (cached != null && cached.time().samples() > 0 && now.isBefore(cached.readAt().plus(FRESH))) {
+			return cached.time();
+		}
+		InstallTime time = observe(connector, patchId);
+		this.known.put(connector + "\n" + patchId, new Known(time, now));
+		return time;
+	}
+
+	private InstallTime observe(String connector, String patchId) {
+		List<Duration> samples = this.jdbc.sql("""
+				SELECT d.dispatched_at, d.finished_at FROM deployment d
+				JOIN target t ON t.id = d.target_id JOIN rollout r ON r.id = d.rollout_id
+				WHERE t.connector = ? AND r.patch_id = ? AND d.state IN ('SUCCEEDED', 'REBOOT_PENDING')
+				  AND d.dispatched_at IS NOT NULL AND d.finished_at IS NOT NULL
+				ORDER BY d.finished_at DESC LIMIT ?""")
+			.params(connector, patchId, this.properties.installSamples())
+			.query((rs, row) -> Duration.between(rs.getTimestamp("dispatched_at").toInstant(),
+					rs.getTimestamp("finished_at").toInstant()))
+			.list();
+		if (samples.isEmpty()) {
+			return new InstallTime(this.properties.installEstimate(), 0);
+		}
+		long millis = samples.stream().mapToLong(Duration::toMillis).sum() / samples.size();
+		return new InstallTime(Duration.ofMillis(Math.max(1, millis)), samples.size());
+	}
+
+	/**
+	 * An expected install time, and how many installs it was observed from (0:
+	 * estimated).
+	 */
+	public record InstallTime(Duration duration, int samples) {
+
+	}
+
+	private record Known(InstallTime time, Instant readAt) {
+
+	}
+
+}
