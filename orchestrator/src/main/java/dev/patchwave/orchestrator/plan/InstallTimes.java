@@ -3,6 +3,7 @@ package dev.patchwave.orchestrator.plan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,8 +11,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * How long one install of a patch through a connector is expected to take: the average,
- * from dispatch to result, of its latest successful installs there; else the configured
+ * How long one install of a patch through a connector is expected to take: the median,
+ * from dispatch to result, of its latest successful installs there (a median, so one
+ * install slowed by a cold start or a busy host does not skew it); else the configured
  * estimate. An observed time is read again at most every {@link #FRESH}, since the
  * dispatcher asks for every target; an estimate only holds until the first install is
  * observed.
@@ -60,8 +62,12 @@ public class InstallTimes {
 		if (samples.isEmpty()) {
 			return new InstallTime(this.properties.installEstimate(), 0);
 		}
-		long millis = samples.stream().mapToLong(Duration::toMillis).sum() / samples.size();
-		return new InstallTime(Duration.ofMillis(Math.max(1, millis)), samples.size());
+		List<Duration> sorted = samples.stream().sorted().toList();
+		Duration median = sorted.get(sorted.size() / 2)
+			.plus(sorted.get((sorted.size() - 1) / 2))
+			.dividedBy(2)
+			.truncatedTo(ChronoUnit.MILLIS);
+		return new InstallTime(median.isZero() ? Duration.ofMillis(1) : median, samples.size());
 	}
 
 	/**

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param installEstimate how long one install is taken to last on a connector that has
  * not yet installed the patch; used by the window cutoff and by projections
  * @param installSamples how many of the latest successful installs of a patch through a
- * connector make its observed install time (their average)
+ * connector make its observed install time (their median)
  * @param approvalDelay how long a wave that needs an approval is expected to wait for it
  * @param deadlinePolicy how soon a rollout should be done, by the highest CVSS score of
  * the patch's advisories: the first rule whose {@code minCvss} the score reaches gives

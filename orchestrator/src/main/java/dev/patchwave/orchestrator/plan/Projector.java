@@ -48,6 +48,7 @@ public final class Projector {
 				slots.add(waveStart);
 			}
 			Instant end = waveStart;
+			Instant firstBegin = null;
 			for (Work work : wave.work()) {
 				if (work.busyUntil() != null) {
 					Instant done = later(waveStart, work.busyUntil());
@@ -68,12 +69,14 @@ public final class Projector {
 							"target %s fits in none of its windows: its install is expected to take %s"
 								.formatted(work.target(), work.expected()));
 				}
+				firstBegin = firstBegin == null || begin.isBefore(firstBegin) ? begin : firstBegin;
 				Instant done = begin.plus(work.expected());
 				slots.add(done);
 				end = later(end, done);
 			}
-			timeline.add(new WaveTimeline(wave.name(), wave.phase() == Phase.RUNNING ? wave.startedAt() : waveStart,
-					end, wave.targets()));
+			Instant began = wave.phase() == Phase.RUNNING ? wave.startedAt()
+					: firstBegin == null ? waveStart : firstBegin;
+			timeline.add(new WaveTimeline(wave.name(), began, end, wave.targets()));
 			at = (i == waves.size() - 1) ? end : end.plus(bake);
 		}
 		return new Timeline(at, timeline, null);
@@ -113,7 +116,10 @@ public final class Projector {
 
 	}
 
-	/** When a wave starts and ends (projected, or as it happened), and its targets. */
+	/**
+	 * When a wave starts (its first install, projected, or as it happened) and ends, and
+	 * its targets.
+	 */
 	public record WaveTimeline(String name, Instant start, Instant end, int targets) {
 
 	}

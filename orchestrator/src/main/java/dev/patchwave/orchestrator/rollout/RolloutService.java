@@ -110,7 +110,7 @@ public class RolloutService {
 		Plan plan = draft.plan();
 		RolloutRow row = new RolloutRow(0, request.name().trim(), draft.patch().id(), draft.selector().toString(),
 				request.advance() == null ? AdvanceMode.AUTO : request.advance(), draft.bakeTime(), request.notBefore(),
-				RolloutState.DRAFT, actor, this.clock.instant(), null, null,
+				RolloutState.DRAFT, actor, draft.at(), null, null,
 				request.haltPolicy() == null ? HaltPolicy.PAUSE : request.haltPolicy(), null);
 		long id = this.store.insert(row, plan.withSkippedInFirstWave());
 		requireNoOverlap(id);
@@ -207,7 +207,7 @@ public class RolloutService {
 		Optional<Deadline> deadline = request.deadline() != null
 				? Optional.of(new Deadline(request.deadline(), "explicit"))
 				: this.planning.deadline(fix.advisories(), now);
-		return new Draft(fix, selector, bakeTime, windows, plan, deadline);
+		return new Draft(fix, selector, bakeTime, windows, plan, deadline, now);
 	}
 
 	/**
@@ -229,9 +229,9 @@ public class RolloutService {
 		}
 	}
 
-	/** A request checked and planned. */
+	/** A request checked and planned at {@code at}. */
 	private record Draft(Patch patch, LabelSelector selector, Duration bakeTime, List<MaintenanceWindow> windows,
-			Plan plan, Optional<Deadline> deadline) {
+			Plan plan, Optional<Deadline> deadline, Instant at) {
 
 	}
 
