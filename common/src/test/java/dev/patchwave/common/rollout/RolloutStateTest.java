@@ -12,9 +12,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RolloutStateTest {
 
 	@Test
-	void runningRolloutCanPauseHaltSucceedOrAbort() {
+	void runningRolloutCanPauseHaltSucceedCompleteWithFailuresOrAbort() {
 		assertThat(RolloutState.transitions().next(RolloutState.RUNNING)).containsExactlyInAnyOrder(RolloutState.PAUSED,
-				RolloutState.HALTED, RolloutState.SUCCEEDED, RolloutState.ABORTED);
+				RolloutState.HALTED, RolloutState.SUCCEEDED, RolloutState.COMPLETED_WITH_FAILURES,
+				RolloutState.ABORTED);
 	}
 
 	@Test

@@ -18,9 +18,9 @@ class WaveStateTest {
 	}
 
 	@Test
-	void manualWaveWaitsForApprovalAfterBaking() {
-		assertThat(WaveState.BAKING.moveTo(WaveState.AWAITING_APPROVAL).moveTo(WaveState.SUCCEEDED))
-			.isEqualTo(WaveState.SUCCEEDED);
+	void aWaveNeedingApprovalWaitsForItBeforeItRuns() {
+		assertThat(WaveState.PENDING.moveTo(WaveState.AWAITING_APPROVAL).moveTo(WaveState.RUNNING))
+			.isEqualTo(WaveState.RUNNING);
 	}
 
 	@Test

@@ -37,14 +37,20 @@ public class InstallTimes {
 		this.clock = clock;
 	}
 
+	/** The expected install time, as read at most {@link #FRESH} ago. */
 	public InstallTime expected(String connector, String patchId) {
-		Instant now = this.clock.instant();
 		Known cached = this.known.get(connector + "\n" + patchId);
-		if (cached != null && cached.time().samples() > 0 && now.isBefore(cached.readAt().plus(FRESH))) {
+		if (cached != null && cached.time().samples() > 0
+				&& this.clock.instant().isBefore(cached.readAt().plus(FRESH))) {
 			return cached.time();
 		}
+		return current(connector, patchId);
+	}
+
+	/** The expected install time read now, for a projection that should be exact. */
+	public InstallTime current(String connector, String patchId) {
 		InstallTime time = observe(connector, patchId);
-		this.known.put(connector + "\n" + patchId, new Known(time, now));
+		this.known.put(connector + "\n" + patchId, new Known(time, this.clock.instant()));
 		return time;
 	}
 

@@ -200,7 +200,7 @@ class RolloutProjections {
 			.map(Target::connector)
 			.distinct()
 			.sorted()
-			.forEach(connector -> times.put(connector, this.installTimes.expected(connector, patchId)));
+			.forEach(connector -> times.put(connector, this.installTimes.current(connector, patchId)));
 		return times;
 	}
 

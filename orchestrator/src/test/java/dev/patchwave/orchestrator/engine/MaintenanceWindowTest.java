@@ -35,10 +35,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * Dispatch inside maintenance windows and out of blackouts, through the engine. Windows
- * open a few seconds after a test begins (Quartz cron has seconds); the heartbeat runs
- * every second, so an opening is noticed within a second of it.
+ * open a few seconds after a test begins (Quartz cron has seconds); the tests' heartbeat
+ * runs five times a second, so an opening is noticed at once, and installs are estimated
+ * at a second until one is observed.
  */
-@SpringBootTest(properties = { "patchwave.engine.heartbeat-interval=PT1S", "patchwave.planning.install-estimate=PT1S" })
+@SpringBootTest
 @PostgresTest
 class MaintenanceWindowTest {
 

@@ -32,7 +32,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * The projected timeline: checked against a real run, against a deadline it misses, and
  * for a running rollout from where it stands.
  */
-@SpringBootTest(properties = { "patchwave.engine.heartbeat-interval=PT1S", "patchwave.planning.install-estimate=PT1S" })
+@SpringBootTest
 @PostgresTest
 class ProjectionTest {
 
