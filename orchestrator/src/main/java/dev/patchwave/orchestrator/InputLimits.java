@@ -78,6 +78,23 @@ public final class InputLimits {
 	/** The longest bake time between waves. */
 	public static final Duration MAX_BAKE = Duration.ofDays(7);
 
+	/**
+	 * maintenance_window.name; also a path segment, so letters, digits, '.', '_', '-'.
+	 */
+	public static final int WINDOW_NAME = 63;
+
+	/** maintenance_window.cron */
+	public static final int CRON = 200;
+
+	/** maintenance_window.time_zone */
+	public static final int TIME_ZONE = 64;
+
+	/** The longest opening of a window or blackout. */
+	public static final Duration MAX_WINDOW = Duration.ofDays(366);
+
+	/** Windows attached to one rollout. */
+	public static final int WINDOWS_PER_ROLLOUT = 20;
+
 	/** How far ahead a rollout's notBefore may lie. */
 	public static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
 

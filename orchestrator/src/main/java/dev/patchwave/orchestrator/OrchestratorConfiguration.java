@@ -5,6 +5,7 @@ import dev.patchwave.common.connector.ConnectorRegistry;
 import dev.patchwave.orchestrator.connector.ProbeProperties;
 import dev.patchwave.orchestrator.connector.SecretsProperties;
 import dev.patchwave.orchestrator.engine.EngineProperties;
+import dev.patchwave.orchestrator.plan.PlanningProperties;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,7 +21,8 @@ import org.springframework.context.annotation.PropertySource;
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
-@EnableConfigurationProperties({ EngineProperties.class, SecretsProperties.class, ProbeProperties.class })
+@EnableConfigurationProperties({ EngineProperties.class, SecretsProperties.class, ProbeProperties.class,
+		PlanningProperties.class })
 @PropertySource("classpath:patchwave-orchestrator.properties")
 public class OrchestratorConfiguration {
 

@@ -42,6 +42,9 @@ class InputLimitsTest {
 		assertThat(InputLimits.WAVE_NAME).isLessThanOrEqualTo(column("wave", "name"));
 		assertThat(InputLimits.WAVE_SPEC).isLessThanOrEqualTo(column("wave", "size_spec"))
 			.isLessThanOrEqualTo(column("wave", "failure_threshold"));
+		assertThat(InputLimits.WINDOW_NAME).isLessThanOrEqualTo(column("maintenance_window", "name"));
+		assertThat(InputLimits.CRON).isLessThanOrEqualTo(column("maintenance_window", "cron"));
+		assertThat(InputLimits.TIME_ZONE).isLessThanOrEqualTo(column("maintenance_window", "time_zone"));
 	}
 
 	@Test

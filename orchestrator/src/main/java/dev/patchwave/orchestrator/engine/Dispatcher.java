@@ -42,6 +42,8 @@ class Dispatcher {
 
 	private final ConnectorWaits waits;
 
+	private final DispatchWindows windows;
+
 	private final EventJournal journal;
 
 	private final Patches patches;
@@ -51,11 +53,12 @@ class Dispatcher {
 	private final Clock clock;
 
 	Dispatcher(RolloutStore store, TargetRepository targets, ConnectorInstances connectors, ConnectorWaits waits,
-			EventJournal journal, Patches patches, EngineTransactions tx, Clock clock) {
+			DispatchWindows windows, EventJournal journal, Patches patches, EngineTransactions tx, Clock clock) {
 		this.store = store;
 		this.targets = targets;
 		this.connectors = connectors;
 		this.waits = waits;
+		this.windows = windows;
 		this.journal = journal;
 		this.patches = patches;
 		this.tx = tx;
@@ -64,13 +67,17 @@ class Dispatcher {
 
 	/**
 	 * Claims up to {@code free} pending targets of the wave. Targets behind a connector
-	 * that is down stay pending and are passed over, so they never hold up the targets of
-	 * other connectors. The claim is committed when this returns; skips take no slot, so
-	 * the caller steps again when any were skipped.
+	 * that is down, or outside their maintenance window, stay pending and are passed
+	 * over, so they never hold up other targets. The claim is committed when this
+	 * returns; skips take no slot, so the caller steps again when any were skipped.
 	 */
 	Claim claim(RolloutRow rollout, WaveRow wave, int free) {
 		Patch patch = this.patches.get(rollout.patchId());
 		Instant now = this.clock.instant();
+		DispatchWindows.Gate gate = this.windows.gate(rollout, now);
+		if (gate.closed()) {
+			return Claim.NONE;
+		}
 		return this.tx.callWhileRunning(rollout.id(), () -> {
 			if (this.store.waveState(wave.id()) != WaveState.RUNNING) {
 				return Claim.NONE;
@@ -78,15 +85,20 @@ class Dispatcher {
 			List<Call> calls = new ArrayList<>();
 			Set<String> down = new HashSet<>();
 			Set<String> up = new HashSet<>();
+			Set<Long> outside = new HashSet<>();
 			List<String> haltReasons = new ArrayList<>();
 			boolean skipped = false;
 			List<DeploymentRow> pending = this.store.pending(wave, free, down);
 			while (!pending.isEmpty()) {
 				int downBefore = down.size();
+				int outsideBefore = outside.size();
 				Map<Long, Target> targets = this.targets
 					.findAll(pending.stream().map(DeploymentRow::targetId).toList());
 				List<DeploymentRow> dispatching = new ArrayList<>();
 				for (DeploymentRow deployment : pending) {
+					if (outside.contains(deployment.id())) {
+						continue;
+					}
 					Target target = targets.get(deployment.targetId());
 					if (target == null) {
 						throw new NotFoundException("target", deployment.targetName());
@@ -97,6 +109,9 @@ class Dispatcher {
 						if (down.add(connector)) {
 							this.waits.misconfiguredTooLong(connector, now).ifPresent(haltReasons::add);
 						}
+					}
+					else if (!gate.allows(target)) {
+						outside.add(deployment.id());
 					}
 					else if (!patch.isNeededAt(target.installedVersion())) {
 						up.add(connector);
@@ -109,10 +124,11 @@ class Dispatcher {
 					}
 				}
 				dispatch(rollout.id(), dispatching, targets, patch, now, calls);
-				if (calls.size() == free || down.size() == downBefore) {
+				if (calls.size() == free || (down.size() == downBefore && outside.size() == outsideBefore)) {
 					break;
 				}
-				pending = this.store.pending(wave, free - calls.size(), down);
+				// targets passed over for their window are still pending: read past them
+				pending = this.store.pending(wave, free - calls.size() + outside.size(), down);
 			}
 			return new Claim(calls, skipped, haltReasons);
 		}, Claim.NONE);

@@ -2,6 +2,7 @@ package dev.patchwave.orchestrator.rollout;
 
 import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.deployment.DeploymentState;
+import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.rollout.AdvanceMode;
 import dev.patchwave.common.rollout.HaltPolicy;
 import dev.patchwave.common.rollout.RolloutState;
@@ -20,13 +21,19 @@ import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.event.RolloutEvent;
 import dev.patchwave.orchestrator.patch.PatchCatalog;
 import dev.patchwave.orchestrator.patch.PatchCatalog.CatalogEntry;
-import dev.patchwave.orchestrator.plan.PlannedWave;
+import dev.patchwave.orchestrator.plan.Plan;
+import dev.patchwave.orchestrator.plan.PlanningProperties;
+import dev.patchwave.orchestrator.plan.PlanningProperties.Deadline;
 import dev.patchwave.orchestrator.plan.WavePlanner;
 import dev.patchwave.orchestrator.plan.WaveSpec;
 import dev.patchwave.orchestrator.target.TargetRepository;
 import dev.patchwave.orchestrator.target.TargetService;
+import dev.patchwave.orchestrator.window.MaintenanceWindow;
+import dev.patchwave.orchestrator.window.WindowService;
+import dev.patchwave.orchestrator.window.Windows;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +42,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -45,6 +53,9 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class RolloutService {
+
+	/** A label key, as selectors read them. */
+	private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_./-]+");
 
 	private final RolloutStore store;
 
@@ -58,26 +69,94 @@ public class RolloutService {
 
 	private final RolloutOperations engine;
 
+	private final Windows windows;
+
+	private final WindowService windowService;
+
+	private final RolloutDeadlines deadlines;
+
+	private final RolloutProjections projections;
+
+	private final PlanningProperties planning;
+
 	private final Clock clock;
 
 	public RolloutService(RolloutStore store, TargetRepository targets, PatchCatalog catalog,
-			ConnectorInstances connectors, EventJournal journal, RolloutOperations engine, Clock clock) {
+			ConnectorInstances connectors, EventJournal journal, RolloutOperations engine, Windows windows,
+			WindowService windowService, RolloutDeadlines deadlines, RolloutProjections projections,
+			PlanningProperties planning, Clock clock) {
 		this.store = store;
 		this.targets = targets;
 		this.catalog = catalog;
 		this.connectors = connectors;
 		this.journal = journal;
 		this.engine = engine;
+		this.windows = windows;
+		this.windowService = windowService;
+		this.deadlines = deadlines;
+		this.projections = projections;
+		this.planning = planning;
 		this.clock = clock;
 	}
 
 	/**
 	 * Validates the request, selects the targets, places them in waves and writes the
-	 * rollout as a draft, all in one transaction: a refused request names every field at
-	 * fault and leaves nothing behind.
+	 * rollout as a draft with its windows and deadline, all in one transaction: a refused
+	 * request names every field at fault and leaves nothing behind.
 	 */
 	@Transactional
 	public RolloutView create(RolloutRequest request, String actor) {
+		Draft draft = draft(request);
+		Plan plan = draft.plan();
+		RolloutRow row = new RolloutRow(0, request.name().trim(), draft.patch().id(), draft.selector().toString(),
+				request.advance() == null ? AdvanceMode.AUTO : request.advance(), draft.bakeTime(), request.notBefore(),
+				RolloutState.DRAFT, actor, draft.at(), null, null,
+				request.haltPolicy() == null ? HaltPolicy.PAUSE : request.haltPolicy(), null);
+		long id = this.store.insert(row, plan.withSkippedInFirstWave());
+		requireNoOverlap(id);
+		this.windows.attach(id, draft.windows());
+		draft.deadline().ifPresent(deadline -> this.deadlines.set(id, deadline));
+		this.journal.append(id, actor, "CREATED",
+				"Planned %d targets in %d waves: %s%s".formatted(plan.needing(), plan.waves().size(),
+						plan.waves()
+							.stream()
+							.map(wave -> "%s %d".formatted(wave.spec().name(), wave.targets().size()))
+							.collect(Collectors.joining(", ")),
+						plan.alreadyPatched().isEmpty() ? "" : "; %d already at %s, skipped"
+							.formatted(plan.alreadyPatched().size(), draft.patch().fixedVersion())));
+		return get(id);
+	}
+
+	/**
+	 * What {@link #create} would plan, creating nothing: the waves with their targets,
+	 * those skipped as already patched, the deadline and the projected timeline from the
+	 * rollout's notBefore time or now.
+	 */
+	public RolloutPreview preview(RolloutRequest request) {
+		Draft draft = draft(request);
+		Plan plan = draft.plan();
+		Instant now = this.clock.instant();
+		Instant start = request.notBefore() != null && request.notBefore().isAfter(now) ? request.notBefore() : now;
+		Instant deadline = draft.deadline().map(Deadline::at).orElse(null);
+		Projection projection = this.projections.ofPlan(plan, draft.patch().id(), this.windows.with(draft.windows()),
+				draft.bakeTime(), start, deadline);
+		return new RolloutPreview(plan.needing(),
+				plan.waves()
+					.stream()
+					.map(wave -> new RolloutPreview.PreviewWave(wave.spec().name(), wave.targets().size(),
+							wave.targets().stream().map(Target::name).toList(), wave.spec().maxConcurrency(),
+							wave.spec().requiresApproval()))
+					.toList(),
+				plan.alreadyPatched().size(), plan.alreadyPatched().stream().map(Target::name).toList(), deadline,
+				draft.deadline().map(Deadline::reason).orElse(null),
+				draft.windows().stream().map(MaintenanceWindow::name).toList(), projection);
+	}
+
+	/** Checks a request and plans it, writing nothing. */
+	private Draft draft(RolloutRequest request) {
+		if (request == null) {
+			throw new InvalidInputException("$", "a rollout object is required");
+		}
 		List<FieldProblem> problems = new ArrayList<>();
 		InputLimits.requiredLine(request.name(), InputLimits.ROLLOUT_NAME)
 			.ifPresent(reason -> problems.add(new FieldProblem("name", reason)));
@@ -104,11 +183,15 @@ public class RolloutService {
 		if (bakeTime.isNegative() || bakeTime.compareTo(InputLimits.MAX_BAKE) > 0) {
 			problems.add(new FieldProblem("bakeTime", "must lie between PT0S and P7D"));
 		}
-		if (request.notBefore() != null
-				&& request.notBefore().isAfter(this.clock.instant().plus(InputLimits.MAX_SCHEDULE_AHEAD))) {
+		Instant now = this.clock.instant();
+		if (request.notBefore() != null && request.notBefore().isAfter(now.plus(InputLimits.MAX_SCHEDULE_AHEAD))) {
 			problems.add(new FieldProblem("notBefore",
 					"must lie within %d days from now".formatted(InputLimits.MAX_SCHEDULE_AHEAD.toDays())));
 		}
+		if (request.deadline() != null && !request.deadline().isAfter(now)) {
+			problems.add(new FieldProblem("deadline", "%s is in the past".formatted(request.deadline())));
+		}
+		List<MaintenanceWindow> windows = this.windowService.resolve(request.windows(), problems);
 		List<WaveSpec> waves = waveSpecs(request.waves(), request.advance() == AdvanceMode.MANUAL, problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidInputException(problems);
@@ -118,28 +201,58 @@ public class RolloutService {
 			throw new InvalidInputException("selector", "'%s' matches no target".formatted(selector));
 		}
 		requireConnectors(selected);
-		List<PlannedWave> plan = WavePlanner.plan(selected, waves);
-		RolloutRow row = new RolloutRow(0, request.name().trim(), patch.patch().id(), selector.toString(),
-				request.advance() == null ? AdvanceMode.AUTO : request.advance(), bakeTime, request.notBefore(),
-				RolloutState.DRAFT, actor, this.clock.instant(), null, null,
-				request.haltPolicy() == null ? HaltPolicy.PAUSE : request.haltPolicy(), null);
-		long id = this.store.insert(row, plan);
-		requireNoOverlap(id);
-		this.journal.append(id, actor, "CREATED",
-				"Planned %d targets in %d waves: %s".formatted(selected.size(), plan.size(),
-						plan.stream()
-							.map(wave -> "%s %d".formatted(wave.spec().name(), wave.targets().size()))
-							.collect(Collectors.joining(", "))));
-		return get(id);
+		requireAWindowForEach(selected, windows);
+		Patch fix = patch.patch();
+		Plan plan = WavePlanner.plan(selected, waves, target -> fix.isNeededAt(target.installedVersion()));
+		Optional<Deadline> deadline = request.deadline() != null
+				? Optional.of(new Deadline(request.deadline(), "explicit"))
+				: this.planning.deadline(fix.advisories(), now);
+		return new Draft(fix, selector, bakeTime, windows, plan, deadline, now);
+	}
+
+	/**
+	 * With only scoped windows, a target that none matches would never be patched: the
+	 * plan is refused, naming such targets.
+	 */
+	private static void requireAWindowForEach(List<Target> selected, List<MaintenanceWindow> windows) {
+		if (windows.isEmpty() || windows.stream().anyMatch(window -> !window.isScoped())) {
+			return;
+		}
+		List<String> outside = selected.stream()
+			.filter(target -> windows.stream().noneMatch(window -> window.appliesTo(target.labels())))
+			.map(Target::name)
+			.toList();
+		if (!outside.isEmpty()) {
+			throw new InvalidInputException("windows",
+					"%d selected targets match none of the windows' selectors, e.g. %s; add an unscoped window"
+						.formatted(outside.size(), outside.subList(0, Math.min(5, outside.size()))));
+		}
+	}
+
+	/** A request checked and planned at {@code at}. */
+	private record Draft(Patch patch, LabelSelector selector, Duration bakeTime, List<MaintenanceWindow> windows,
+			Plan plan, Optional<Deadline> deadline, Instant at) {
+
 	}
 
 	public RolloutView get(long id) {
 		RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
-		return view(rollout);
+		return view(rollout, false);
+	}
+
+	/**
+	 * The rollout with its projected timeline from where it stands, unless it has ended.
+	 */
+	public RolloutView detail(long id) {
+		RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
+		return view(rollout, !rollout.state().isEnded());
 	}
 
 	public Page<RolloutView> list(int page, int size) {
-		List<RolloutView> views = this.store.rollouts(page, size).stream().map(this::view).toList();
+		List<RolloutView> views = this.store.rollouts(page, size)
+			.stream()
+			.map(rollout -> view(rollout, false))
+			.toList();
 		return new Page<>(views, page, size, this.store.countRollouts());
 	}
 
@@ -223,7 +336,7 @@ public class RolloutService {
 		}
 	}
 
-	private RolloutView view(RolloutRow rollout) {
+	private RolloutView view(RolloutRow rollout, boolean projected) {
 		Map<Long, Map<DeploymentState, Integer>> counts = this.store.countsByWave(rollout.id());
 		List<WaveView> waves = this.store.waves(rollout.id())
 			.stream()
@@ -232,13 +345,18 @@ public class RolloutService {
 		DeploymentCounts totals = waves.stream()
 			.map(WaveView::counts)
 			.reduce(DeploymentCounts.NONE, DeploymentCounts::plus);
-		String title = this.catalog.find(rollout.patchId())
-			.map(entry -> entry.patch().title())
-			.orElse(rollout.patchId());
+		Optional<Patch> patch = this.catalog.find(rollout.patchId()).map(CatalogEntry::patch);
+		String title = patch.map(Patch::title).orElse(rollout.patchId());
+		Optional<Deadline> deadline = this.deadlines.get(rollout.id());
+		Projection projection = projected && patch.isPresent()
+				? this.projections.ofRollout(rollout, patch.get(), deadline.map(Deadline::at).orElse(null)) : null;
 		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), title, rollout.selector(),
 				rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(), rollout.createdBy(),
 				rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves,
-				rollout.state().isEnded() ? List.of() : waitingFor(rollout.id()), rollout.haltPolicy());
+				rollout.state().isEnded() ? List.of() : waitingFor(rollout.id()), rollout.haltPolicy(),
+				deadline.map(Deadline::at).orElse(null), deadline.map(Deadline::reason).orElse(null),
+				this.windows.forRollout(rollout.id()).windowNames(),
+				rollout.state() == RolloutState.RUNNING ? this.projections.waits(rollout) : List.of(), projection);
 	}
 
 	/**
@@ -287,7 +405,22 @@ public class RolloutService {
 			if (badName.isEmpty() && !names.add(wave.name())) {
 				problems.add(new FieldProblem(at + ".name", "'%s' names two waves".formatted(wave.name())));
 			}
-			WaveSize size = parse(at + ".size", wave.size(), WaveSize::parse, problems);
+			LabelSelector waveSelector = null;
+			if (wave.selector() != null) {
+				try {
+					waveSelector = TargetService.parseSelector(at + ".selector", wave.selector());
+				}
+				catch (InvalidInputException ex) {
+					problems.addAll(ex.problems());
+				}
+			}
+			if (wave.spreadBy() != null && (wave.spreadBy().length() > InputLimits.LABEL_PART
+					|| !LABEL_KEY.matcher(wave.spreadBy()).matches())) {
+				problems.add(new FieldProblem(at + ".spreadBy",
+						"must be a label key of at most %d characters".formatted(InputLimits.LABEL_PART)));
+			}
+			WaveSize size = parse(at + ".size", wave.size() == null && wave.selector() != null ? "100%" : wave.size(),
+					WaveSize::parse, problems);
 			if (wave.maxConcurrency() == null || wave.maxConcurrency() < 1
 					|| wave.maxConcurrency() > InputLimits.MAX_CONCURRENCY) {
 				problems.add(new FieldProblem(at + ".maxConcurrency",
@@ -297,7 +430,8 @@ public class RolloutService {
 					wave.failureThreshold() == null ? "0" : wave.failureThreshold(), FailureThreshold::parse, problems);
 			if (problems.size() == before) {
 				boolean approval = Boolean.TRUE.equals(wave.requiresApproval()) || (manual && i > 0);
-				specs.add(new WaveSpec(wave.name(), size, wave.maxConcurrency(), threshold, approval));
+				specs.add(new WaveSpec(wave.name(), size, wave.maxConcurrency(), threshold, approval, waveSelector,
+						wave.spreadBy()));
 			}
 		}
 		return specs;

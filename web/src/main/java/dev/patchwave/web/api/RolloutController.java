@@ -5,6 +5,7 @@ import dev.patchwave.orchestrator.InvalidInputException;
 import dev.patchwave.orchestrator.Page;
 import dev.patchwave.orchestrator.event.RolloutEvent;
 import dev.patchwave.orchestrator.rollout.DeploymentView;
+import dev.patchwave.orchestrator.rollout.RolloutPreview;
 import dev.patchwave.orchestrator.rollout.RolloutRequest;
 import dev.patchwave.orchestrator.rollout.RolloutService;
 import dev.patchwave.orchestrator.rollout.RolloutView;
@@ -40,6 +41,12 @@ class RolloutController {
 		return ResponseEntity.created(URI.create("/api/v1/rollouts/" + created.id())).body(created);
 	}
 
+	/** What the body would plan and when it would finish; creates nothing. */
+	@PostMapping("/preview")
+	RolloutPreview preview(@RequestBody RolloutRequest request) {
+		return this.rollouts.preview(request);
+	}
+
 	@GetMapping
 	Page<RolloutView> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
 		Paging.check(page, size);
@@ -48,7 +55,7 @@ class RolloutController {
 
 	@GetMapping("/{id}")
 	RolloutView get(@PathVariable long id) {
-		return this.rollouts.get(id);
+		return this.rollouts.detail(id);
 	}
 
 	@GetMapping("/{id}/deployments")
