@@ -97,8 +97,10 @@ class SecurityConfiguration {
 						.requestMatchers(HttpMethod.POST, "/rollouts/*/actions/*", "/rollouts/*/retry-failed",
 								"/rollouts/*/skip")
 						.hasRole(Role.OPERATOR.name())
-						.requestMatchers(HttpMethod.POST, "/rollouts/*/waves/*/*")
+						.requestMatchers(HttpMethod.POST, "/rollouts/*/waves/*/*", "/targets/import")
 						.hasRole(Role.CHANGE_MANAGER.name())
+						.requestMatchers(HttpMethod.POST, "/connectors/*/test")
+						.hasRole(Role.ADMIN.name())
 						.anyRequest()
 						.hasRole(Role.VIEWER.name()))
 			// our own sign-in page; after signing in, back to the page asked for, without

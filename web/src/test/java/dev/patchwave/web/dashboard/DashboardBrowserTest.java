@@ -14,12 +14,14 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
+import com.microsoft.playwright.options.FilePayload;
 import com.microsoft.playwright.options.Media;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 import com.microsoft.playwright.options.SelectOption;
 import dev.patchwave.web.ApiClient;
 import dev.patchwave.web.PatchwaveWebTest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -580,6 +582,90 @@ class DashboardBrowserTest {
 		// straight back to the page asked for, with no "?continue" left in the address
 		assertThat(this.page).hasURL(url("/rollouts/" + id));
 		assertThat(this.page.getByTestId("signed-in-role")).hasText("Change manager");
+	}
+
+	@Test
+	void aCsvImportWithABadRowImportsNothingAndNamesTheRowThenAGoodOneImportsAll() {
+		registerFleet(1, Set.of());
+		String connector = "sim-" + this.run;
+		String bad = """
+				name,address,labels,connector,installedVersion
+				csv-%1$s-01,10.66.0.1,run=csv%1$s;site=fra1,%2$s,14.0.6850
+				csv-%1$s-02,,run=csv%1$s,%2$s,14.0.6850
+				csv-%1$s-03,10.66.0.3,run=csv%1$s;tier,%2$s,14.0.6850
+				""".formatted(this.run, connector);
+		signIn("manager");
+		this.page.navigate(url("/targets"));
+
+		upload(bad);
+
+		assertThat(this.page.getByTestId("import-problem")).containsText("Nothing was imported");
+		assertThat(this.page.locator("[data-testid='import-row'][data-line='3']")).containsText("address");
+		assertThat(this.page.locator("[data-testid='import-row'][data-line='4']")).containsText("label 'tier'");
+		assertThat(new ApiClient(this.port, "viewer").get("/api/v1/targets?selector=run=csv" + this.run)
+			.json()
+			.get("total")
+			.asInt()).isZero();
+
+		upload(bad.replace(",,run=", ",10.66.0.2,run=").replace(";tier,", ";tier=low,"));
+
+		assertThat(this.page.getByTestId("import-done")).containsText("Imported 3 targets: 3 new");
+		assertThat(this.page.getByTestId("import-row")).hasCount(3);
+		assertThat(new ApiClient(this.port, "viewer").get("/api/v1/targets?selector=run=csv" + this.run)
+			.json()
+			.get("total")
+			.asInt()).isEqualTo(3);
+	}
+
+	@Test
+	void aViewerSeesNoImportAndCannotPostOne() {
+		signIn("viewer");
+		this.page.navigate(url("/targets"));
+		assertThat(this.page.getByTestId("targets")).isVisible();
+		assertThat(this.page.getByTestId("import")).hasCount(0);
+		String csrf = this.page.locator("input[name=_csrf]").first().inputValue();
+		APIResponse posted = this.page.request()
+			.post(url("/targets/import"), RequestOptions.create()
+				.setMultipart(FormData.create()
+					.set("_csrf", csrf)
+					.set("file", new FilePayload("t.csv", "text/csv", "name\n".getBytes(StandardCharsets.UTF_8))))
+				.setMaxRedirects(0));
+		assertThat(posted.status()).isEqualTo(403);
+	}
+
+	@Test
+	void anAdminTestsAConnectorLiveAndSeesItsHealth() {
+		registerFleet(1, Set.of());
+		signIn("admin");
+		this.page.navigate(url("/connectors"));
+		Locator connector = this.page.locator("[data-testid='connector'][data-name='sim-%s']".formatted(this.run));
+		assertThat(connector.getByTestId("connector-health")).hasText("UP");
+
+		connector.getByTestId("connector-test").click();
+
+		assertThat(this.page.getByTestId("test-result")).containsText("sim-" + this.run);
+		assertThat(this.page.getByTestId("check").first()).containsText("passed");
+		this.context.close();
+		signIn("viewer");
+		this.page.navigate(url("/connectors"));
+		assertThat(this.page.getByTestId("connector").first()).isVisible();
+		assertThat(this.page.getByTestId("connector-test")).hasCount(0);
+	}
+
+	@Test
+	void aTargetNamedLikeMarkupIsShownAsTextOnTheTargetsPage() {
+		String probe = "<img src=x onerror=\"window.__xss=1\">";
+		registerFleet(1, Set.of(), Map.of(), probe + this.run);
+		signIn("viewer");
+		this.page.navigate(url("/targets?selector=run=" + this.run));
+		assertThat(this.page.getByTestId("target")).containsText(probe);
+		assertNoMarkupRan();
+	}
+
+	private void upload(String csv) {
+		this.page.getByTestId("import-file")
+			.setInputFiles(new FilePayload("targets.csv", "text/csv", csv.getBytes(StandardCharsets.UTF_8)));
+		this.page.getByTestId("import-submit").click();
 	}
 
 	private int overflow() {
