@@ -20,8 +20,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "patchwave.demo.enabled=true", "patchwave.demo.password=" + PatchwaveWebTest.PASSWORD,
-				"patchwave.engine.retry-backoff=PT0.2S", "patchwave.engine.max-retry-backoff=PT1S",
-				"patchwave.engine.reconcile-interval=PT2S",
+				"patchwave.demo.password-file=target/demo-password.txt", "patchwave.engine.retry-backoff=PT0.2S",
+				"patchwave.engine.max-retry-backoff=PT1S", "patchwave.engine.reconcile-interval=PT2S",
 				"patchwave.secrets.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" })
 @PostgresTest
 public @interface PatchwaveWebTest {

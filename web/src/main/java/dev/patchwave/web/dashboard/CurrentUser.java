@@ -8,11 +8,11 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 
 /**
- * The signed-in person as the pages need them: a name, the highest role, and whether they
- * may act on rollouts. Roles are read through the hierarchy, so a change manager or an
- * admin counts as an operator.
+ * The signed-in person as the pages need them: a name, the highest role, and what they
+ * may do. Roles are read through the hierarchy, so a change manager or an admin counts as
+ * an operator.
  */
-record CurrentUser(String name, Role role, boolean operator) {
+record CurrentUser(String name, Role role, boolean operator, boolean changeManager, boolean admin) {
 
 	static CurrentUser of(Authentication authentication, RoleHierarchy hierarchy) {
 		Set<String> reachable = hierarchy.getReachableGrantedAuthorities(authentication.getAuthorities())
@@ -25,7 +25,8 @@ record CurrentUser(String name, Role role, boolean operator) {
 				highest = role;
 			}
 		}
-		return new CurrentUser(authentication.getName(), highest, reachable.contains(Role.OPERATOR.authority()));
+		return new CurrentUser(authentication.getName(), highest, reachable.contains(Role.OPERATOR.authority()),
+				reachable.contains(Role.CHANGE_MANAGER.authority()), reachable.contains(Role.ADMIN.authority()));
 	}
 
 }

@@ -15,25 +15,25 @@ import java.util.Locale;
  */
 enum RolloutAction {
 
-	START("Start", "Rollout started"),
+	START("Start"),
 
-	RESUME("Resume", "Rollout resumed"),
+	RESUME("Resume"),
 
-	ADVANCE("Advance to next wave", "Wave approved; the next wave may start"),
+	ADVANCE("Advance to next wave"),
 
-	PAUSE("Pause", "Rollout paused: targets in flight finish, no new one is dispatched"),
+	PAUSE("Pause"),
 
-	ROLLBACK("Roll back", "Rolling back: the patch comes off every target it was installed on"),
+	ROLLBACK("Roll back"),
 
-	ABORT("Abort", "Rollout aborted");
+	ABORT("Abort");
+
+	/** The label a rollout's hosts carry when they serve production. */
+	static final String PRODUCTION = "env=prod";
 
 	private final String label;
 
-	private final String done;
-
-	RolloutAction(String label, String done) {
+	RolloutAction(String label) {
 		this.label = label;
-		this.done = done;
 	}
 
 	static RolloutAction of(String path) {
@@ -84,12 +84,55 @@ enum RolloutAction {
 		return this.label;
 	}
 
-	String done() {
-		return this.done;
+	/**
+	 * What happened, told from the rollout as the action left it: a start before the
+	 * rollout's time only schedules it, and a rollback with nothing to take off is over
+	 * at once.
+	 */
+	String done(RolloutView after, Display display) {
+		RolloutState state = after.state();
+		return switch (this) {
+			case START -> state == RolloutState.SCHEDULED
+					? "Rollout scheduled: it starts by itself " + display.words(after.notBefore()) : "Rollout started";
+			case RESUME -> "Rollout resumed";
+			case ADVANCE -> "Wave approved; the next wave may start";
+			case PAUSE -> "Rollout paused: targets in flight finish, no new one is dispatched";
+			case ROLLBACK -> state == RolloutState.ROLLED_BACK ? "Rolled back: nothing was left to take off"
+					: "Rolling back: the patch comes off every target it was installed on";
+			case ABORT -> "Rollout aborted";
+		};
 	}
 
-	/** Aborting and rolling back cannot be undone, so they ask first. */
-	public boolean needsConfirmation() {
+	/**
+	 * Whether what {@link #done} says holds only while the rollout stays in the state the
+	 * action left it in: scheduled, paused, rolling back.
+	 */
+	boolean describesState() {
+		return this == START || this == PAUSE || this == ROLLBACK;
+	}
+
+	/**
+	 * The question asked before an action that cannot be undone or that touches
+	 * production, saying what it does to exposure; null when the action just runs.
+	 * {@code productionTargets} counts the rollout's hosts labelled {@value #PRODUCTION}.
+	 */
+	public String confirmation(RolloutView rollout, long productionTargets) {
+		int patched = rollout.totals().succeeded() + rollout.totals().rebootPending();
+		return switch (this) {
+			case START -> productionTargets == 0 ? null
+					: "Start patching %d hosts, %d of them in production, beginning with wave '%s'?"
+						.formatted(rollout.totals().total(), productionTargets, rollout.waves().getFirst().name());
+			case ROLLBACK -> "Roll back? The patch comes off the %d %s this rollout patched: %s exposed again."
+				.formatted(patched, patched == 1 ? "host" : "hosts", patched == 1 ? "it is" : "they are");
+			case ABORT ->
+				"Abort this rollout for good? Targets in flight finish; the %d hosts it has not patched stay exposed."
+					.formatted(rollout.totals().exposed());
+			default -> null;
+		};
+	}
+
+	/** Rolling back and aborting are drawn as dangerous. */
+	public boolean isDangerous() {
 		return this == ABORT || this == ROLLBACK;
 	}
 

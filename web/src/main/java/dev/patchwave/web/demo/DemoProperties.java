@@ -1,5 +1,6 @@
 package dev.patchwave.web.demo;
 
+import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,10 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password the demo users' password; a random one is made and printed at start
  * when left empty
  * @param fleetSize how many simulated servers to seed
+ * @param passwordFile where the demo password is written at start, readable by its owner
+ * only, for whoever missed it on the console
  */
 @ConfigurationProperties("patchwave.demo")
 public record DemoProperties(@DefaultValue("false") boolean enabled, String password,
-		@DefaultValue("1000") int fleetSize) {
+		@DefaultValue("1000") int fleetSize, @DefaultValue("./data/demo-password.txt") Path passwordFile) {
 
 	@Override
 	public String toString() {

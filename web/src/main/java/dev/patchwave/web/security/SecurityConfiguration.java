@@ -13,6 +13,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
@@ -99,13 +100,27 @@ class SecurityConfiguration {
 			.authorizeHttpRequests(
 					requests -> requests.requestMatchers("/webjars/**", "/css/**", "/js/**", "/login", "/error")
 						.permitAll()
-						.requestMatchers(HttpMethod.POST, "/rollouts/*/actions/*")
+						.requestMatchers(HttpMethod.POST, "/rollouts/*/actions/*", "/rollouts/*/retry-failed",
+								"/rollouts/*/skip")
 						.hasRole(Role.OPERATOR.name())
+						.requestMatchers(HttpMethod.POST, "/rollouts/*/waves/*/*", "/targets/import")
+						.hasRole(Role.CHANGE_MANAGER.name())
+						.requestMatchers(HttpMethod.POST, "/connectors/*/test")
+						.hasRole(Role.ADMIN.name())
 						.anyRequest()
 						.hasRole(Role.VIEWER.name()))
-			.formLogin(Customizer.withDefaults())
+			// our own sign-in page; after signing in, back to the page asked for, without
+			// the "?continue" marker Spring adds to find its saved request
+			.formLogin(form -> form.loginPage("/login"))
+			.requestCache(cache -> cache.requestCache(savedRequests()))
 			.logout(Customizer.withDefaults())
 			.build();
+	}
+
+	private static HttpSessionRequestCache savedRequests() {
+		HttpSessionRequestCache cache = new HttpSessionRequestCache();
+		cache.setMatchingRequestParameterName(null);
+		return cache;
 	}
 
 	/** What both doors share: the cross-site guard, the login throttle, the headers. */

@@ -1,6 +1,11 @@
 package dev.patchwave.web.security;
 
 import dev.patchwave.web.demo.DemoProperties;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +47,7 @@ class Users {
 				String name = role == Role.CHANGE_MANAGER ? "manager" : role.name().toLowerCase();
 				users.add(User.withUsername(name).password(encoded).roles(role.name()).build());
 			}
-			printDemoLogins(password);
+			printDemoLogins(password, writePasswordFile(demo.passwordFile(), password));
 		}
 		if (users.isEmpty()) {
 			log.warn("No users are configured: nobody can sign in. Set patchwave.security.users or run the demo.");
@@ -50,11 +55,35 @@ class Users {
 		return new InMemoryUserDetailsManager(users);
 	}
 
-	// The demo password goes to the console only, once, so whoever started the demo can
-	// sign in.
-	private static void printDemoLogins(String password) {
-		System.out.printf("%n  Patchwave demo logins: admin, manager, operator, viewer%n  Password for all: %s%n%n",
-				password);
+	/**
+	 * The demo password goes to the console once, framed so it stands out among the log
+	 * lines, and to a file only its owner may read, for whoever missed it.
+	 */
+	private static void printDemoLogins(String password, Path file) {
+		String rule = "=".repeat(64);
+		System.out.printf(
+				"%n  %s%n  Patchwave demo logins: admin, manager, operator, viewer%n  Password for all: %s%n%s  %s%n%n",
+				rule, password, file == null ? "" : "  (also in %s)%n".formatted(file), rule);
+	}
+
+	/**
+	 * Writes the password to the file; null when that is not possible, said in the log.
+	 */
+	private static Path writePasswordFile(Path file, String password) {
+		try {
+			Files.createDirectories(file.toAbsolutePath().getParent());
+			Files.deleteIfExists(file);
+			if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+				Files.createFile(file,
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			}
+			Files.writeString(file, password + System.lineSeparator());
+			return file;
+		}
+		catch (IOException ex) {
+			log.warn("Could not write the demo password to {}: {}", file, ex.getMessage());
+			return null;
+		}
 	}
 
 	private static String randomPassword() {

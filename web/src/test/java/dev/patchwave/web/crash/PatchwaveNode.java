@@ -57,6 +57,7 @@ final class PatchwaveNode implements AutoCloseable {
 		command.add("--spring.datasource.password=" + database.password());
 		command.add("--patchwave.demo.enabled=true");
 		command.add("--patchwave.demo.password=" + PatchwaveWebTest.PASSWORD);
+		command.add("--patchwave.demo.password-file=target/demo-password.txt");
 		command.add("--patchwave.secrets.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
 		command.add("--patchwave.engine.node-id=" + name);
 		command.add("--patchwave.engine.lease-duration=" + LEASE);
