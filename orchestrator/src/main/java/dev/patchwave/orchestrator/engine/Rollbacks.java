@@ -6,6 +6,7 @@ import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.common.wave.WaveState;
+import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,8 +46,15 @@ class Rollbacks {
 
 	private final EngineProperties properties;
 
+	private final ConnectorInstances connectors;
+
+	private final CallsInFlight calls;
+
 	Rollbacks(RolloutStore store, TargetRepository targets, EventJournal journal, Patches patches,
-			EngineTransactions tx, Clock clock, EngineProperties properties) {
+			EngineTransactions tx, Clock clock, EngineProperties properties, ConnectorInstances connectors,
+			CallsInFlight calls) {
+		this.connectors = connectors;
+		this.calls = calls;
 		this.properties = properties;
 		this.store = store;
 		this.targets = targets;
@@ -128,7 +137,7 @@ class Rollbacks {
 	 * Records a rollback's result. Returns false when the system could not take the call
 	 * now, so the caller sends it again later.
 	 */
-	boolean record(Call call, InstallResult answer) {
+	private boolean record(Call call, InstallResult answer) {
 		InstallResult result = answer;
 		if (answer.cause().isInfrastructureError() || answer.cause().isConnectorError()) {
 			int attempts = this.tx.call(call.rolloutId(),
@@ -157,8 +166,42 @@ class Rollbacks {
 		return true;
 	}
 
+	/**
+	 * Sends a rollback. Its target counts as in flight until the rollback is settled,
+	 * also while a resend waits, so a reconcile never sends it a second time; once
+	 * settled, the caller steps on.
+	 */
+	void send(Call call, Runnable thenStep) {
+		CompletionStage<InstallResult> outcome = CallsInFlight
+			.attempt(() -> this.connectors.connector(call.target().connector()).rollback(call.request()));
+		this.calls.add(call);
+		outcome.whenCompleteAsync((result, error) -> {
+			InstallResult settled = (error != null) ? ConnectorErrors.resultOf(error) : result;
+			this.calls.unfailing(call, () -> this.calls.guarded(call.rolloutId(), () -> {
+				if (record(call, settled)) {
+					this.calls.remove(call.deploymentId());
+					thenStep.run();
+				}
+				else {
+					this.calls.schedule(() -> resend(call, thenStep), this.properties.retryBackoff());
+				}
+			}));
+		}, this.calls.work());
+	}
+
+	private void resend(Call call, Runnable thenStep) {
+		this.calls.guarded(call.rolloutId(), () -> {
+			if (stillRollingBack(call)) {
+				send(call, thenStep);
+			}
+			else {
+				this.calls.remove(call.deploymentId());
+			}
+		});
+	}
+
 	/** Whether a rollback call is still the current one, so resending it is right. */
-	boolean stillRollingBack(Call call) {
+	private boolean stillRollingBack(Call call) {
 		DeploymentRow row = this.store.deployment(call.deploymentId()).orElseThrow();
 		return row.state() == DeploymentState.ROLLING_BACK && call.key().equals(row.idempotencyKey())
 				&& this.store.rollout(call.rolloutId()).orElseThrow().state() == RolloutState.ROLLING_BACK;

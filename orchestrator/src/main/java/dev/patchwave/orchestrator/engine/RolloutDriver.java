@@ -8,9 +8,6 @@ import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.RolloutChanged;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,20 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -78,28 +69,14 @@ class RolloutDriver {
 
 	private final Clock clock;
 
-	private final EngineMetrics metrics;
-
-	/**
-	 * Deployments whose connector call is outstanding on this node, with their rollout.
-	 */
-	private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
+	private final CallsInFlight calls;
 
 	private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
-
-	/** Waves whose targets' versions are being read on this node. */
-	private final Set<Long> verifying = ConcurrentHashMap.newKeySet();
-
-	private final ExecutorService work = Executors
-		.newThreadPerTaskExecutor(Thread.ofVirtual().name("patchwave-result-", 0).factory());
-
-	private final ScheduledExecutorService timers = Executors
-		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("patchwave-retry").daemon().factory());
 
 	RolloutDriver(RolloutLocks locks, Ownership ownership, RolloutStore store, WaveProgress progress,
 			Dispatcher dispatcher, ResultRecorder recorder, Retries retries, Rollbacks rollbacks, Recovery recovery,
 			WaveVerifier verifier, ConnectorInstances connectors, ApplicationEventPublisher publisher,
-			EngineProperties properties, Clock clock, ObjectProvider<MeterRegistry> meterRegistry) {
+			EngineProperties properties, Clock clock, CallsInFlight calls) {
 		this.locks = locks;
 		this.ownership = ownership;
 		this.store = store;
@@ -114,8 +91,7 @@ class RolloutDriver {
 		this.publisher = publisher;
 		this.properties = properties;
 		this.clock = clock;
-		this.metrics = new EngineMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry),
-				this.inFlight.keySet());
+		this.calls = calls;
 	}
 
 	/**
@@ -129,7 +105,7 @@ class RolloutDriver {
 			reconcile(rolloutId, Duration.ZERO);
 		}
 		else if (acquired == Ownership.Acquired.ALREADY) {
-			guarded(rolloutId, () -> step(rolloutId));
+			this.calls.guarded(rolloutId, () -> step(rolloutId));
 		}
 		else {
 			log.info("Rollout {} is advanced by another node; it carries the command out at its next heartbeat",
@@ -161,7 +137,7 @@ class RolloutDriver {
 			this.retries.dropWaiting(rollout);
 		}
 		if (rollout.state() == RolloutState.ROLLING_BACK) {
-			this.rollbacks.step(rollout).forEach(this::sendRollback);
+			this.rollbacks.step(rollout).forEach(call -> this.rollbacks.send(call, () -> step(rolloutId)));
 		}
 		else {
 			boolean again = true;
@@ -194,13 +170,13 @@ class RolloutDriver {
 	 * {@code minAge}, then takes a step.
 	 */
 	void reconcile(long rolloutId, Duration minAge) {
-		guarded(rolloutId, () -> {
-			Recovery.Orphans orphans = this.recovery.orphans(rollout(rolloutId), minAge, this.inFlight::containsKey);
+		this.calls.guarded(rolloutId, () -> {
+			Recovery.Orphans orphans = this.recovery.orphans(rollout(rolloutId), minAge, this.calls::contains);
 			orphans.retries().forEach(this::scheduleRetry);
 			orphans.installs().forEach(this::askStatus);
 			orphans.rollbacks().forEach(call -> {
 				log.info("Resending the rollback of {} under its key {}", call.target().name(), call.key());
-				sendRollback(call);
+				this.rollbacks.send(call, () -> step(rolloutId));
 			});
 			step(rolloutId);
 		});
@@ -217,7 +193,7 @@ class RolloutDriver {
 	 * elsewhere meanwhile, their connectors are asked afresh.
 	 */
 	void forgetCalls(long rolloutId) {
-		this.inFlight.values().removeIf(owner -> owner == rolloutId);
+		this.calls.forget(rolloutId);
 	}
 
 	/**
@@ -226,16 +202,16 @@ class RolloutDriver {
 	 * key.
 	 */
 	private void track(Call call, CompletionStage<InstallResult> outcome) {
-		this.inFlight.put(call.deploymentId(), call.rolloutId());
+		this.calls.add(call);
 		Instant sent = this.clock.instant();
 		outcome.toCompletableFuture()
 			.copy()
 			.orTimeout(this.properties.resultTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((result, error) -> {
 				InstallResult settled = (error != null) ? ConnectorErrors.resultOf(error) : result;
-				this.metrics.recordResult(settled.cause(), Duration.between(sent, this.clock.instant()));
+				this.calls.metrics().recordResult(settled.cause(), Duration.between(sent, this.clock.instant()));
 				inbox(call.rolloutId()).results().add(new Outcome(call, settled));
-				this.work.execute(() -> drain(call.rolloutId()));
+				this.calls.execute(() -> drain(call.rolloutId()));
 			});
 	}
 
@@ -249,7 +225,7 @@ class RolloutDriver {
 		Inbox inbox = inbox(rolloutId);
 		while (!inbox.results().isEmpty() && inbox.draining().compareAndSet(false, true)) {
 			try {
-				guarded(rolloutId, () -> {
+				this.calls.guarded(rolloutId, () -> {
 					List<Outcome> batch = new ArrayList<>();
 					for (Outcome next = inbox.results().poll(); next != null; next = inbox.results().poll()) {
 						batch.add(next);
@@ -260,7 +236,7 @@ class RolloutDriver {
 					}
 					finally {
 						// recorded, or left for whoever owns the rollout to ask about
-						batch.forEach(outcome -> this.inFlight.remove(outcome.call().deploymentId()));
+						batch.forEach(outcome -> this.calls.remove(outcome.call().deploymentId()));
 					}
 					due.forEach(this::scheduleRetry);
 					step(rolloutId);
@@ -282,36 +258,15 @@ class RolloutDriver {
 	 */
 	private void verify(WaveProgress.Next next) {
 		long rolloutId = next.rollout().id();
-		long waveId = next.wave().id();
-		if (!this.verifying.add(waveId)) {
-			return;
-		}
-		attempt(() -> this.verifier.read(next.rollout(), next.unverified())).whenCompleteAsync((readings, error) -> {
-			try {
-				if (error == null) {
-					guarded(rolloutId, () -> {
-						this.verifier.record(next.rollout(), next.wave(), readings);
-						step(rolloutId);
-					});
-				}
-			}
-			catch (RuntimeException ex) {
-				log.error("Verifying wave '{}' of rollout {} failed; it is tried again at the next step",
-						next.wave().name(), rolloutId, ex);
-			}
-			finally {
-				this.verifying.remove(waveId);
-			}
-		}, this.work);
+		this.verifier.verify(next.rollout(), next.wave(), next.unverified(), () -> step(rolloutId));
 	}
 
 	private void scheduleRetry(ResultRecorder.Retry retry) {
-		this.timers.schedule(() -> this.work.execute(() -> retry(retry.rolloutId(), retry.deploymentId())),
-				retry.after().toMillis(), TimeUnit.MILLISECONDS);
+		this.calls.schedule(() -> retry(retry.rolloutId(), retry.deploymentId()), retry.after());
 	}
 
 	private void retry(long rolloutId, long deploymentId) {
-		guarded(rolloutId, () -> this.retries.due(rollout(rolloutId), deploymentId).ifPresent(action -> {
+		this.calls.guarded(rolloutId, () -> this.retries.due(rollout(rolloutId), deploymentId).ifPresent(action -> {
 			if (action.send()) {
 				this.dispatcher.send(List.of(action.call())).forEach(sent -> track(sent.call(), sent.outcome()));
 			}
@@ -326,114 +281,37 @@ class RolloutDriver {
 	 * resends it under the same key only when that is safe.
 	 */
 	private void askStatus(Call call) {
-		CompletionStage<CallStatus> known = attempt(
-				() -> this.connectors.connector(call.target().connector()).status(call.request()));
-		this.inFlight.put(call.deploymentId(), call.rolloutId());
-		known.whenCompleteAsync((status, error) -> unfailing(call, () -> guarded(call.rolloutId(), () -> {
-			this.inFlight.remove(call.deploymentId());
-			if (error != null) {
-				log.info("Could not ask the connector about {} ({}); asking again at the next reconcile",
-						call.target().name(), Outcome.rootMessage(error));
-				return;
-			}
-			switch (this.recovery.resolve(call, status)) {
-				case RECORD -> {
-					log.info("Recovered the result of {} under key {} from its connector", call.target().name(),
-							call.key());
-					track(call, CompletableFuture.completedStage(((CallStatus.Finished) status).result()));
-				}
-				case SEND -> {
-					log.info("Sending {} again under its key {}: the connector says {}", call.target().name(),
-							call.key(), status);
-					this.dispatcher.send(List.of(call)).forEach(sent -> track(sent.call(), sent.outcome()));
-				}
-				case STEP -> step(call.rolloutId());
-				case NOTHING -> {
-				}
-			}
-		})), this.work);
-	}
-
-	/**
-	 * Sends a rollback. Its target counts as in flight until the rollback is settled,
-	 * also while a resend waits, so a reconcile never sends it a second time.
-	 */
-	private void sendRollback(Call call) {
-		CompletionStage<InstallResult> outcome = attempt(
-				() -> this.connectors.connector(call.target().connector()).rollback(call.request()));
-		this.inFlight.put(call.deploymentId(), call.rolloutId());
-		outcome.whenCompleteAsync((result, error) -> {
-			InstallResult settled = (error != null) ? ConnectorErrors.resultOf(error) : result;
-			unfailing(call, () -> guarded(call.rolloutId(), () -> {
-				if (this.rollbacks.record(call, settled)) {
-					this.inFlight.remove(call.deploymentId());
-					step(call.rolloutId());
-				}
-				else {
-					this.timers.schedule(() -> this.work.execute(() -> resendRollback(call)),
-							this.properties.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
-				}
-			}));
-		}, this.work);
-	}
-
-	private void resendRollback(Call call) {
-		guarded(call.rolloutId(), () -> {
-			if (this.rollbacks.stillRollingBack(call)) {
-				sendRollback(call);
-			}
-			else {
-				this.inFlight.remove(call.deploymentId());
-			}
-		});
-	}
-
-	/**
-	 * Runs the handling of a connector's answer; should it fail (the database gone a
-	 * moment, say), the call is no longer counted in flight here, so a reconcile asks
-	 * about it again, and the error is logged, not lost in a callback.
-	 */
-	private void unfailing(Call call, Runnable handling) {
-		try {
-			handling.run();
-		}
-		catch (RuntimeException ex) {
-			this.inFlight.remove(call.deploymentId());
-			log.error("Handling the answer about {} in rollout {} failed; a reconcile asks again", call.target().name(),
-					call.rolloutId(), ex);
-		}
-	}
-
-	/**
-	 * Runs under the rollout's lock; a lease lost to another node ends the work quietly,
-	 * since that node now carries it.
-	 */
-	private void guarded(long rolloutId, Runnable action) {
-		try {
-			this.locks.run(rolloutId, action);
-		}
-		catch (LeaseLostException ex) {
-			log.info("{}; leaving the rest to it", ex.getMessage());
-		}
+		CompletionStage<CallStatus> known = CallsInFlight
+			.attempt(() -> this.connectors.connector(call.target().connector()).status(call.request()));
+		this.calls.add(call);
+		known.whenCompleteAsync(
+				(status, error) -> this.calls.unfailing(call, () -> this.calls.guarded(call.rolloutId(), () -> {
+					this.calls.remove(call.deploymentId());
+					if (error != null) {
+						log.info("Could not ask the connector about {} ({}); asking again at the next reconcile",
+								call.target().name(), Outcome.rootMessage(error));
+						return;
+					}
+					switch (this.recovery.resolve(call, status)) {
+						case RECORD -> {
+							log.info("Recovered the result of {} under key {} from its connector", call.target().name(),
+									call.key());
+							track(call, CompletableFuture.completedStage(((CallStatus.Finished) status).result()));
+						}
+						case SEND -> {
+							log.info("Sending {} again under its key {}: the connector says {}", call.target().name(),
+									call.key(), status);
+							this.dispatcher.send(List.of(call)).forEach(sent -> track(sent.call(), sent.outcome()));
+						}
+						case STEP -> step(call.rolloutId());
+						case NOTHING -> {
+						}
+					}
+				})), this.calls.work());
 	}
 
 	private RolloutRow rollout(long rolloutId) {
 		return this.store.rollout(rolloutId).orElseThrow(() -> new NotFoundException("rollout", rolloutId));
-	}
-
-	private static <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> call) {
-		try {
-			return call.get();
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	@PreDestroy
-	void shutdown() {
-		this.timers.shutdownNow();
-		this.work.shutdownNow();
 	}
 
 	/**

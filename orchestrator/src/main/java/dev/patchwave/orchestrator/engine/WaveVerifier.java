@@ -16,7 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +32,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class WaveVerifier {
+
+	private static final Logger log = LoggerFactory.getLogger(WaveVerifier.class);
 
 	private final RolloutStore store;
 
@@ -43,8 +49,14 @@ class WaveVerifier {
 
 	private final Clock clock;
 
+	private final CallsInFlight calls;
+
+	/** Waves whose targets' versions are being read on this node. */
+	private final Set<Long> verifying = ConcurrentHashMap.newKeySet();
+
 	WaveVerifier(RolloutStore store, TargetRepository targets, ConnectorInstances connectors, EventJournal journal,
-			Patches patches, EngineTransactions tx, Clock clock) {
+			Patches patches, EngineTransactions tx, Clock clock, CallsInFlight calls) {
+		this.calls = calls;
 		this.store = store;
 		this.targets = targets;
 		this.connectors = connectors;
@@ -55,9 +67,36 @@ class WaveVerifier {
 	}
 
 	/**
+	 * Reads the versions of a finished wave's unconfirmed targets, once at a time per
+	 * wave, then records them under the rollout's lock and lets the caller step on.
+	 */
+	void verify(RolloutRow rollout, WaveRow wave, List<DeploymentRow> unverified, Runnable thenStep) {
+		if (!this.verifying.add(wave.id())) {
+			return;
+		}
+		CallsInFlight.attempt(() -> read(rollout, unverified)).whenCompleteAsync((readings, error) -> {
+			try {
+				if (error == null) {
+					this.calls.guarded(rollout.id(), () -> {
+						record(rollout, wave, readings);
+						thenStep.run();
+					});
+				}
+			}
+			catch (RuntimeException ex) {
+				log.error("Verifying wave '{}' of rollout {} failed; it is tried again at the next step", wave.name(),
+						rollout.id(), ex);
+			}
+			finally {
+				this.verifying.remove(wave.id());
+			}
+		}, this.calls.work());
+	}
+
+	/**
 	 * Asks each target's connector for its version; completes with what each answered.
 	 */
-	CompletionStage<List<Reading>> read(RolloutRow rollout, List<DeploymentRow> unverified) {
+	private CompletionStage<List<Reading>> read(RolloutRow rollout, List<DeploymentRow> unverified) {
 		Patch patch = this.patches.get(rollout.patchId());
 		Map<Long, Target> found = this.targets.findAll(unverified.stream().map(DeploymentRow::targetId).toList());
 		List<CompletableFuture<Reading>> readings = new ArrayList<>();
@@ -79,7 +118,7 @@ class WaveVerifier {
 	}
 
 	/** Records what the targets read and marks the wave verified. */
-	void record(RolloutRow rollout, WaveRow wave, List<Reading> readings) {
+	private void record(RolloutRow rollout, WaveRow wave, List<Reading> readings) {
 		Patch patch = this.patches.get(rollout.patchId());
 		this.tx.run(rollout.id(), () -> {
 			for (Reading reading : readings) {
