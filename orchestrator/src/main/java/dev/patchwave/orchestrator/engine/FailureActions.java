@@ -73,11 +73,8 @@ class FailureActions {
 			requireNoWaveRolledBack(rolloutId, "retried");
 			Instant now = this.clock.instant();
 			this.tx.command(() -> {
-				long failed = this.store.deployments(rolloutId, DeploymentState.FAILED, 0, Integer.MAX_VALUE)
-					.stream()
-					.filter(d -> position == null || d.wave() == position)
-					.count();
-				Set<Integer> waves = new HashSet<>(this.store.requeueFailed(rolloutId, position));
+				RolloutStore.Requeued requeued = this.store.requeueFailed(rolloutId, position);
+				Set<Integer> waves = new HashSet<>(requeued.waves());
 				// reboot-pending targets are read again when their wave runs its verify
 				// again
 				Map<Long, Map<DeploymentState, Integer>> counts = this.store.countsByWave(rolloutId);
@@ -104,7 +101,7 @@ class FailureActions {
 					this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
 				}
 				this.journal.append(rolloutId, actor, "RETRY_FAILED", position, null,
-						"%s queued %d failed targets%s for a new attempt".formatted(actor, failed,
+						"%s queued %d failed targets%s for a new attempt".formatted(actor, requeued.targets(),
 								position == null ? "" : " of wave " + position));
 			});
 			this.driver.stepAfterCommand(rolloutId);

@@ -418,9 +418,10 @@ public class RolloutStore {
 
 	/**
 	 * Puts the failed targets of a rollout, or of one of its waves, back among the
-	 * pending; returns the positions of the waves they are in.
+	 * pending; returns how many, and the positions of their waves, from the update
+	 * itself.
 	 */
-	public Set<Integer> requeueFailed(long rolloutId, Integer wave) {
+	public Requeued requeueFailed(long rolloutId, Integer wave) {
 		DeploymentState.FAILED.moveTo(DeploymentState.PENDING);
 		List<Integer> positions = this.jdbc
 			.sql("SELECT DISTINCT w.position FROM deployment d JOIN wave w ON w.id = d.wave_id"
@@ -430,7 +431,7 @@ public class RolloutStore {
 			.param("wave", wave)
 			.query(Integer.class)
 			.list();
-		this.jdbc
+		int targets = this.jdbc
 			.sql("UPDATE deployment SET state = 'PENDING', retry_at = NULL, dispatched_at = NULL, finished_at = NULL"
 					+ " WHERE rollout_id = :rollout AND state = 'FAILED'"
 					+ (wave == null ? ""
@@ -438,7 +439,15 @@ public class RolloutStore {
 			.param("rollout", rolloutId)
 			.param("wave", wave)
 			.update();
-		return Set.copyOf(positions);
+		return new Requeued(targets, Set.copyOf(positions));
+	}
+
+	/**
+	 * How many failed targets went back among the pending, and the positions of their
+	 * waves.
+	 */
+	public record Requeued(int targets, Set<Integer> waves) {
+
 	}
 
 	public Optional<DeploymentRow> deployment(long rolloutId, String targetName) {
