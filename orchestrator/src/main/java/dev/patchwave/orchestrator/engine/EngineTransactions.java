@@ -1,6 +1,7 @@
 package dev.patchwave.orchestrator.engine;
 
 import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.orchestrator.rollout.RolloutLeases;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
@@ -18,9 +19,12 @@ class EngineTransactions {
 
 	private final Ownership ownership;
 
-	EngineTransactions(TransactionTemplate tx, Ownership ownership) {
+	private final RolloutLeases leases;
+
+	EngineTransactions(TransactionTemplate tx, Ownership ownership, RolloutLeases leases) {
 		this.tx = tx;
 		this.ownership = ownership;
+		this.leases = leases;
 	}
 
 	void run(long rolloutId, Runnable action) {
@@ -55,10 +59,15 @@ class EngineTransactions {
 
 	/**
 	 * An operator's command, which any node accepts: it changes the rollout's own state,
-	 * guarded by the state it leaves, and the owning node carries out the rest.
+	 * guarded by the state it leaves, and the owning node carries out the rest. It takes
+	 * the rollout's row lock first, as the owner's transactions do, so the two never
+	 * interleave their writes to the rollout's targets.
 	 */
-	void command(Runnable action) {
-		this.tx.executeWithoutResult(status -> action.run());
+	void command(long rolloutId, Runnable action) {
+		this.tx.executeWithoutResult(status -> {
+			this.leases.lock(rolloutId);
+			action.run();
+		});
 	}
 
 }

@@ -72,7 +72,7 @@ class FailureActions {
 			}
 			requireNoWaveRolledBack(rolloutId, "retried");
 			Instant now = this.clock.instant();
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				RolloutStore.Requeued requeued = this.store.requeueFailed(rolloutId, position);
 				Set<Integer> waves = new HashSet<>(requeued.waves());
 				// reboot-pending targets are read again when their wave runs its verify
@@ -119,7 +119,7 @@ class FailureActions {
 				throw new ConflictException("%s is %s; only a pending, failed or reboot-pending target is skipped"
 					.formatted(target, deployment.state()));
 			}
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.exclude(deployment, "Skipped by %s: %s".formatted(actor, reason.strip()),
 						this.clock.instant());
 				this.journal.append(rolloutId, actor, "TARGET_SKIPPED_BY_OPERATOR", deployment.wave(), target,
@@ -151,7 +151,7 @@ class FailureActions {
 				.findFirst()
 				.orElseThrow(() -> new ConflictException(
 						"Rollout %d has no halted wave whose threshold could be raised".formatted(rolloutId)));
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.changeThreshold(halted.id(), raised);
 				this.journal.append(rolloutId, actor, "THRESHOLD_RAISED", halted.position(), null,
 						"%s raised the threshold of wave '%s' from %s to %s: %s".formatted(actor, halted.name(),

@@ -138,9 +138,16 @@ public class Reconciler {
 		}
 	}
 
+	/**
+	 * Lets a beat under way finish before the database goes, rather than interrupting it
+	 * half way.
+	 */
 	@PreDestroy
-	void stop() {
-		this.heartbeat.shutdownNow();
+	void stop() throws InterruptedException {
+		this.heartbeat.shutdown();
+		if (!this.heartbeat.awaitTermination(10, TimeUnit.SECONDS)) {
+			this.heartbeat.shutdownNow();
+		}
 	}
 
 }

@@ -136,12 +136,12 @@ class ResultRecorder {
 		String version = result.installedVersion() == null ? null : result.installedVersion().toString();
 		if (cause == ResultCause.SUCCEEDED_REBOOT_PENDING) {
 			// installed, but the host runs the old code until it restarts: still exposed
-			return new Settlement(call.deploymentId(), call.key(), DeploymentState.REBOOT_PENDING, cause,
-					result.exitCode(), result.message(), version);
+			return new Settlement(call.deploymentId(), deployment.waveId(), call.key(), DeploymentState.REBOOT_PENDING,
+					cause, result.exitCode(), result.message(), version);
 		}
 		if (cause.isSuccess()) {
-			return new Settlement(call.deploymentId(), call.key(), DeploymentState.SUCCEEDED, cause, result.exitCode(),
-					result.message(), version);
+			return new Settlement(call.deploymentId(), deployment.waveId(), call.key(), DeploymentState.SUCCEEDED,
+					cause, result.exitCode(), result.message(), version);
 		}
 		boolean givesUp = cause.isTargetFailure()
 				|| (cause.isTransientTargetError() && deployment.attempts() >= this.properties.maxAttempts())
@@ -154,8 +154,8 @@ class ResultRecorder {
 				: "%s (gave up after %d %s)".formatted(result.message(),
 						cause.isTransientTargetError() ? deployment.attempts() : this.properties.maxAttempts(),
 						cause.isTransientTargetError() ? "attempts" : "connector errors");
-		return new Settlement(call.deploymentId(), call.key(), DeploymentState.FAILED, cause, result.exitCode(),
-				message, version);
+		return new Settlement(call.deploymentId(), deployment.waveId(), call.key(), DeploymentState.FAILED, cause,
+				result.exitCode(), message, version);
 	}
 
 	private void journal(Outcome outcome, Settlement settlement, Map<Long, Version> versions) {

@@ -76,7 +76,7 @@ public class RolloutCommands implements RolloutOperations {
 			}
 			Instant now = this.clock.instant();
 			if (rollout.notBefore() != null && rollout.notBefore().isAfter(now)) {
-				this.tx.command(() -> {
+				this.tx.command(rolloutId, () -> {
 					requireNoOverlap(rolloutId);
 					this.store.moveRollout(rolloutId, rollout.state(), RolloutState.SCHEDULED, now);
 					this.scheduler.scheduleStart(rolloutId, rollout.notBefore());
@@ -84,7 +84,7 @@ public class RolloutCommands implements RolloutOperations {
 				});
 				return;
 			}
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				requireNoOverlap(rolloutId);
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
 				this.journal.append(rolloutId, actor, "STARTED", "Rollout started");
@@ -101,7 +101,7 @@ public class RolloutCommands implements RolloutOperations {
 				log.info("Scheduled start of rollout {} ignored: it is no longer scheduled", rolloutId);
 				return;
 			}
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.moveRollout(rolloutId, RolloutState.SCHEDULED, RolloutState.RUNNING, this.clock.instant());
 				this.journal.append(rolloutId, "scheduler", "STARTED", "Rollout started at its scheduled time");
 			});
@@ -113,7 +113,7 @@ public class RolloutCommands implements RolloutOperations {
 	public void pause(long rolloutId, String actor) {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.PAUSED, this.clock.instant());
 				this.journal.append(rolloutId, actor, "PAUSED", "Paused: no new target is dispatched");
 			});
@@ -131,7 +131,7 @@ public class RolloutCommands implements RolloutOperations {
 			}
 			this.failures.requireNoWaveRolledBack(rolloutId, "resumed");
 			Instant now = this.clock.instant();
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
 				String message = "Resumed";
 				for (WaveRow wave : this.store.waves(rolloutId)) {
@@ -160,7 +160,7 @@ public class RolloutCommands implements RolloutOperations {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
 			Instant now = this.clock.instant();
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ABORTED, now);
 				for (WaveRow wave : this.store.waves(rolloutId)) {
 					if (WaveState.transitions().isAllowed(wave.state(), WaveState.ABORTED)) {
@@ -212,7 +212,7 @@ public class RolloutCommands implements RolloutOperations {
 		this.locks.run(rolloutId, () -> {
 			RolloutRow rollout = rollout(rolloutId);
 			Instant now = this.clock.instant();
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.ROLLING_BACK, now);
 				this.store.limitRollback(rolloutId, null);
 				for (WaveRow wave : this.store.waves(rolloutId)) {
@@ -242,7 +242,7 @@ public class RolloutCommands implements RolloutOperations {
 				return;
 			}
 			WaveState done = this.progress.doneState(wave);
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.moveWave(wave, done, this.clock.instant());
 				this.journal.append(rolloutId, EventJournal.ENGINE, "WAVE_" + done.name(), position, null,
 						done == WaveState.SUCCEEDED

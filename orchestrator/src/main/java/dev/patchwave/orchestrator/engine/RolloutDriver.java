@@ -171,6 +171,7 @@ class RolloutDriver {
 	 */
 	void reconcile(long rolloutId, Duration minAge) {
 		this.calls.guarded(rolloutId, () -> {
+			this.progress.recount(rolloutId);
 			Recovery.Orphans orphans = this.recovery.orphans(rollout(rolloutId), minAge, this.calls::contains);
 			orphans.retries().forEach(this::scheduleRetry);
 			orphans.installs().forEach(this::askStatus);

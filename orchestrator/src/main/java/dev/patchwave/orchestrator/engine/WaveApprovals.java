@@ -50,7 +50,7 @@ class WaveApprovals {
 			RolloutRow rollout = rollout(rolloutId);
 			WaveRow wave = waiting(rollout, position, actor);
 			Instant now = this.clock.instant();
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.moveWave(wave, WaveState.RUNNING, now);
 				this.journal.append(rolloutId, actor, "WAVE_APPROVED", wave.position(), null,
 						"Wave '%s' approved by %s%s".formatted(wave.name(), actor, remark(comment)));
@@ -70,7 +70,7 @@ class WaveApprovals {
 			RolloutRow rollout = rollout(rolloutId);
 			WaveRow wave = waiting(rollout, position, actor);
 			Instant now = this.clock.instant();
-			this.tx.command(() -> {
+			this.tx.command(rolloutId, () -> {
 				this.store.moveWave(wave, WaveState.HALTED, now);
 				this.store.moveRollout(rolloutId, RolloutState.RUNNING, RolloutState.HALTED, now);
 				this.journal.append(rolloutId, actor, "WAVE_REJECTED", wave.position(), null,

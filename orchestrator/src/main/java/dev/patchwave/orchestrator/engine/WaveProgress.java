@@ -11,6 +11,7 @@ import dev.patchwave.orchestrator.rollout.DeploymentRow;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
+import dev.patchwave.orchestrator.rollout.WaveTallies;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,8 @@ class WaveProgress {
 
 	private final RolloutStore store;
 
+	private final WaveTallies tallies;
+
 	private final EventJournal journal;
 
 	private final EngineScheduler scheduler;
@@ -39,9 +42,10 @@ class WaveProgress {
 
 	private final Clock clock;
 
-	WaveProgress(RolloutStore store, EventJournal journal, EngineScheduler scheduler, EngineTransactions tx,
-			Clock clock) {
+	WaveProgress(RolloutStore store, WaveTallies tallies, EventJournal journal, EngineScheduler scheduler,
+			EngineTransactions tx, Clock clock) {
 		this.store = store;
+		this.tallies = tallies;
 		this.journal = journal;
 		this.scheduler = scheduler;
 		this.tx = tx;
@@ -101,14 +105,15 @@ class WaveProgress {
 	}
 
 	private Next running(RolloutRow rollout, WaveRow wave, boolean lastWave, Instant now) {
-		DeploymentCounts counts = DeploymentCounts.of(this.store.counts(wave.id()));
+		DeploymentCounts counts = DeploymentCounts.of(this.tallies.of(wave.id()));
+		if (wave.isBreachedBy(counts.failed()) || settled(counts) == wave.targetCount()) {
+			counts = counted(rollout, wave, counts);
+		}
 		if (wave.isBreachedBy(counts.failed())) {
 			halt(rollout, wave, counts.failed(), now);
 			return Next.STOP;
 		}
-		int settled = counts.failed() + counts.succeeded() + counts.skipped() + counts.rebootPending()
-				+ counts.excluded();
-		if (settled == wave.targetCount()) {
+		if (settled(counts) == wave.targetCount()) {
 			if (wave.verifiedAt() == null && (counts.rebootPending() > 0 || counts.succeeded() > 0)) {
 				List<DeploymentRow> unverified = this.store.unverified(wave);
 				if (!unverified.isEmpty()) {
@@ -119,6 +124,34 @@ class WaveProgress {
 		}
 		int free = wave.maxConcurrency() - counts.dispatched();
 		return free <= 0 ? Next.STOP : Next.fill(rollout, wave, free);
+	}
+
+	/**
+	 * Sets the rollout's tallies right should they have drifted from its deployments, so
+	 * a wrong tally can never hold a wave up for longer than a reconcile.
+	 */
+	void recount(long rolloutId) {
+		if (this.tx.call(rolloutId, () -> this.tallies.recount(rolloutId))) {
+			log.warn("Rollout {}: wave tallies disagreed with the deployments; recounted", rolloutId);
+		}
+	}
+
+	private static int settled(DeploymentCounts counts) {
+		return counts.failed() + counts.succeeded() + counts.skipped() + counts.rebootPending() + counts.excluded();
+	}
+
+	/**
+	 * The wave's counts from its deployments themselves, before a decision that ends or
+	 * halts it: should its tally disagree, the tally is set right and the count decides.
+	 */
+	private DeploymentCounts counted(RolloutRow rollout, WaveRow wave, DeploymentCounts tallied) {
+		DeploymentCounts counted = DeploymentCounts.of(this.store.counts(wave.id()));
+		if (!counted.equals(tallied)) {
+			log.warn("Rollout {} wave {}: tally {} disagreed with the deployments {}", rollout.id(), wave.name(),
+					tallied, counted);
+			recount(rollout.id());
+		}
+		return counted;
 	}
 
 	/**

@@ -73,6 +73,14 @@ public class RolloutLeases {
 	}
 
 	/**
+	 * Inside a transaction: locks the rollout's row, whoever holds the lease; a missing
+	 * rollout locks nothing.
+	 */
+	public void lock(long rolloutId) {
+		this.jdbc.sql("SELECT id FROM rollout WHERE id = ? FOR UPDATE").param(rolloutId).query(Long.class).optional();
+	}
+
+	/**
 	 * Inside a transaction: locks the rollout's row if this node still holds the lease
 	 * under this epoch. Whoever takes the lease over waits for the transaction, and every
 	 * later one of the old owner finds its epoch gone.

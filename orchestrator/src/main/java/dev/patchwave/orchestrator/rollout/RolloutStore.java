@@ -55,9 +55,12 @@ public class RolloutStore {
 
 	private final JdbcTemplate template;
 
-	public RolloutStore(JdbcClient jdbc, JdbcTemplate template) {
+	private final WaveTallies tallies;
+
+	public RolloutStore(JdbcClient jdbc, JdbcTemplate template, WaveTallies tallies) {
 		this.jdbc = jdbc;
 		this.template = template;
+		this.tallies = tallies;
 	}
 
 	public long insert(RolloutRow rollout, List<PlannedWave> waves) {
@@ -92,6 +95,7 @@ public class RolloutStore {
 				ps.setString(4, target.name());
 				ps.setString(5, DeploymentState.PENDING.name());
 			});
+			this.tallies.create(waveId, targets.size());
 		}
 		return rolloutId;
 	}
@@ -170,17 +174,12 @@ public class RolloutStore {
 		this.jdbc.sql("UPDATE wave SET acknowledged_failures = ? WHERE id = ?").params(failures, waveId).update();
 	}
 
-	/** Deployment counts per state for every wave of a rollout, by wave id. */
+	/**
+	 * Deployment counts per state for every wave of a rollout, by wave id, from the
+	 * waves' tallies.
+	 */
 	public Map<Long, Map<DeploymentState, Integer>> countsByWave(long rolloutId) {
-		Map<Long, Map<DeploymentState, Integer>> counts = new HashMap<>();
-		this.jdbc
-			.sql("SELECT wave_id, state, COUNT(*) AS n FROM deployment WHERE rollout_id = ? GROUP BY wave_id, state")
-			.param(rolloutId)
-			.query(rs -> {
-				counts.computeIfAbsent(rs.getLong("wave_id"), key -> new EnumMap<>(DeploymentState.class))
-					.put(DeploymentState.valueOf(rs.getString("state")), rs.getInt("n"));
-			});
-		return counts;
+		return this.tallies.byWave(rolloutId);
 	}
 
 	/**
@@ -284,7 +283,15 @@ public class RolloutStore {
 					ps.setLong(4, deployments.get(i).id());
 					ps.setString(5, deployments.get(i).state().name());
 				});
-		return updated(counts, deployments.size());
+		boolean[] updated = updated(counts, deployments.size());
+		WaveTallies.Moves moves = new WaveTallies.Moves();
+		for (int i = 0; i < updated.length; i++) {
+			if (updated[i]) {
+				moves.add(deployments.get(i).waveId(), deployments.get(i).state(), DeploymentState.DISPATCHED);
+			}
+		}
+		this.tallies.move(moves);
+		return updated;
 	}
 
 	/**
@@ -307,7 +314,15 @@ public class RolloutStore {
 			ps.setString(8, DeploymentState.DISPATCHED.name());
 			ps.setString(9, settlement.key());
 		});
-		return updated(counts, settlements.size());
+		boolean[] updated = updated(counts, settlements.size());
+		WaveTallies.Moves moves = new WaveTallies.Moves();
+		for (int i = 0; i < updated.length; i++) {
+			if (updated[i]) {
+				moves.add(settlements.get(i).waveId(), DeploymentState.DISPATCHED, settlements.get(i).to());
+			}
+		}
+		this.tallies.move(moves);
+		return updated;
 	}
 
 	private static boolean[] updated(int[][] counts, int size) {
@@ -323,8 +338,8 @@ public class RolloutStore {
 	}
 
 	/** How one dispatched attempt ended. */
-	public record Settlement(long deploymentId, String key, DeploymentState to, ResultCause cause, Integer exitCode,
-			String message, String installedVersion) {
+	public record Settlement(long deploymentId, long waveId, String key, DeploymentState to, ResultCause cause,
+			Integer exitCode, String message, String installedVersion) {
 
 	}
 
@@ -439,6 +454,7 @@ public class RolloutStore {
 			.param("rollout", rolloutId)
 			.param("wave", wave)
 			.update();
+		this.tallies.recount(rolloutId);
 		return new Requeued(targets, Set.copyOf(positions));
 	}
 
@@ -482,9 +498,12 @@ public class RolloutStore {
 		if (deployment.state() != to) {
 			deployment.state().moveTo(to);
 		}
-		this.jdbc.sql("UPDATE deployment SET state = ?, installed_version = ? WHERE id = ? AND state = ?")
+		int updated = this.jdbc.sql("UPDATE deployment SET state = ?, installed_version = ? WHERE id = ? AND state = ?")
 			.params(to.name(), version, deployment.id(), deployment.state().name())
 			.update();
+		if (updated == 1) {
+			moveOne(deployment, to);
+		}
 	}
 
 	/** Stamps a wave's verify as done, or, with null, as to be done again. */
@@ -502,6 +521,7 @@ public class RolloutStore {
 					deployment.state().name())
 			.update();
 		requireOne(updated, "deployment", deployment.id(), deployment.state());
+		moveOne(deployment, DeploymentState.EXCLUDED);
 	}
 
 	public void changeThreshold(long waveId, FailureThreshold threshold) {
@@ -516,26 +536,34 @@ public class RolloutStore {
 	 */
 	public boolean markRollingBack(DeploymentRow deployment, String key, Instant at) {
 		deployment.state().moveTo(DeploymentState.ROLLING_BACK);
-		return this.jdbc
+		boolean marked = this.jdbc
 			.sql("""
 					UPDATE deployment SET state = ?, idempotency_key = ?, dispatched_at = ?, finished_at = NULL, retry_at = NULL,
 					  rollback_attempts = 0
 					WHERE id = ? AND state = ?""")
 			.params(DeploymentState.ROLLING_BACK.name(), key, timestamp(at), deployment.id(), deployment.state().name())
 			.update() == 1;
+		if (marked) {
+			moveOne(deployment, DeploymentState.ROLLING_BACK);
+		}
+		return marked;
 	}
 
 	/** Settles a rollback under its key. */
 	public boolean settleRollback(long deploymentId, String key, DeploymentState to, ResultCause cause,
 			Integer exitCode, String message, String installedVersion, Instant at) {
 		DeploymentState.ROLLING_BACK.moveTo(to);
-		return this.jdbc.sql("""
+		boolean settled = this.jdbc.sql("""
 				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
 				  finished_at = ?
 				WHERE id = ? AND state = ? AND idempotency_key = ?""")
 			.params(to.name(), cause.name(), exitCode, truncate(message), installedVersion, timestamp(at), deploymentId,
 					DeploymentState.ROLLING_BACK.name(), key)
 			.update() == 1;
+		if (settled) {
+			this.tallies.move(deploymentId, DeploymentState.ROLLING_BACK, to);
+		}
+		return settled;
 	}
 
 	/**
@@ -560,6 +588,7 @@ public class RolloutStore {
 					deployment.state().name())
 			.update();
 		requireOne(updated, "deployment", deployment.id(), deployment.state());
+		moveOne(deployment, DeploymentState.SKIPPED);
 	}
 
 	/**
@@ -569,13 +598,17 @@ public class RolloutStore {
 	public boolean settle(long deploymentId, String key, DeploymentState to, ResultCause cause, Integer exitCode,
 			String message, String installedVersion, Instant at) {
 		DeploymentState.DISPATCHED.moveTo(to);
-		return this.jdbc.sql("""
+		boolean settled = this.jdbc.sql("""
 				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
 				  finished_at = ?, retry_at = NULL
 				WHERE id = ? AND state = ? AND idempotency_key = ?""")
 			.params(to.name(), cause.name(), exitCode, truncate(message), installedVersion, timestamp(at), deploymentId,
 					DeploymentState.DISPATCHED.name(), key)
 			.update() == 1;
+		if (settled) {
+			this.tallies.move(deploymentId, DeploymentState.DISPATCHED, to);
+		}
+		return settled;
 	}
 
 	/**
@@ -600,13 +633,23 @@ public class RolloutStore {
 	 */
 	public boolean release(long deploymentId, String key, String message) {
 		DeploymentState.DISPATCHED.moveTo(DeploymentState.PENDING);
-		return this.jdbc.sql("""
+		boolean released = this.jdbc.sql("""
 				UPDATE deployment SET state = ?, message = ?, dispatched_at = NULL, retry_at = NULL,
 				  attempts = attempts - 1
 				WHERE id = ? AND state = ? AND idempotency_key = ?""")
 			.params(DeploymentState.PENDING.name(), truncate(message), deploymentId, DeploymentState.DISPATCHED.name(),
 					key)
 			.update() == 1;
+		if (released) {
+			this.tallies.move(deploymentId, DeploymentState.DISPATCHED, DeploymentState.PENDING);
+		}
+		return released;
+	}
+
+	private void moveOne(DeploymentRow deployment, DeploymentState to) {
+		WaveTallies.Moves moves = new WaveTallies.Moves();
+		moves.add(deployment.waveId(), deployment.state(), to);
+		this.tallies.move(moves);
 	}
 
 	/**

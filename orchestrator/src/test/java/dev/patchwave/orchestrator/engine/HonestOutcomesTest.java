@@ -29,6 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A rollout never reports success while a host it covers is still exposed; operators can
@@ -51,6 +52,9 @@ class HonestOutcomesTest {
 
 	@Autowired
 	ScriptedConnectorFactory scripted;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	@Test
 	void oneFatalFailureUnderTheThresholdCompletesWithFailuresAndRetryFailedReinstallsThatHostAlone() {
@@ -201,6 +205,34 @@ class HonestOutcomesTest {
 			.singleElement();
 		this.rollouts.abort(running.id(), "operator");
 		this.scripted.connector(fleet.connector()).releaseAll();
+	}
+
+	@Test
+	void aTallyThatDriftedNeitherFinishesAWaveEarlyNorHoldsItUp() {
+		Fleet fleet = new Fleet(this.connectors, this.targets).withConnector("scripted", Map.of("gated", "true"))
+			.withTargets(4);
+		ScriptedConnector connector = this.scripted.connector(fleet.connector());
+		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("all", "100%", 2, "0")), "manager");
+		this.rollouts.start(rollout.id(), "operator");
+		await().atMost(PATIENCE).until(() -> connector.held() == 2);
+		// the tally claims the two pending targets had succeeded already
+		this.jdbc.sql("UPDATE wave_tally SET n = n + CASE state WHEN 'SUCCEEDED' THEN 2 ELSE -2 END"
+				+ " WHERE state IN ('SUCCEEDED', 'PENDING') AND wave_id IN (SELECT id FROM wave WHERE rollout_id = ?)")
+			.param(rollout.id())
+			.update();
+
+		await().atMost(PATIENCE).until(() -> {
+			connector.releaseAll();
+			return this.rollouts.get(rollout.id()).state().isEnded();
+		});
+
+		RolloutView done = this.rollouts.get(rollout.id());
+		assertThat(done.state()).isEqualTo(RolloutState.SUCCEEDED);
+		assertThat(done.totals().succeeded()).isEqualTo(4);
+		assertThat(done.totals().total()).isEqualTo(4);
+		for (int i = 0; i < 4; i++) {
+			assertThat(connector.installCount(fleet.name(i))).as(fleet.name(i)).isOne();
+		}
 	}
 
 	private RolloutRequest withPolicy(Fleet fleet, HaltPolicy policy, List<RolloutRequest.WaveRequest> waves) {
