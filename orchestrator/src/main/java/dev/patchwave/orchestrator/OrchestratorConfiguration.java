@@ -32,6 +32,11 @@ public class OrchestratorConfiguration {
 	}
 
 	@Bean
+	static PostgresBatchInserts postgresBatchInserts() {
+		return new PostgresBatchInserts();
+	}
+
+	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
 	}

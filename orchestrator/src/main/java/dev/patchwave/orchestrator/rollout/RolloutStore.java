@@ -11,9 +11,7 @@ import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.plan.PlannedWave;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -57,10 +54,13 @@ public class RolloutStore {
 
 	private final WaveTallies tallies;
 
-	public RolloutStore(JdbcClient jdbc, JdbcTemplate template, WaveTallies tallies) {
+	private final DeploymentBatches batches;
+
+	RolloutStore(JdbcClient jdbc, JdbcTemplate template, WaveTallies tallies, DeploymentBatches batches) {
 		this.jdbc = jdbc;
 		this.template = template;
 		this.tallies = tallies;
+		this.batches = batches;
 	}
 
 	public long insert(RolloutRow rollout, List<PlannedWave> waves) {
@@ -267,74 +267,20 @@ public class RolloutStore {
 	}
 
 	/**
-	 * Marks pending deployments dispatched, each under its new key, in one JDBC batch;
-	 * returns for each whether it was still pending.
+	 * Marks pending deployments dispatched, each under its new key, in one batch; returns
+	 * for each whether it was still in the state it was read in.
 	 */
 	public boolean[] markDispatched(List<DeploymentRow> deployments, List<String> keys, Instant at) {
 		deployments.forEach(deployment -> deployment.state().moveTo(DeploymentState.DISPATCHED));
-		int[][] counts = this.template.batchUpdate("""
-				UPDATE deployment SET state = ?, attempts = attempts + 1, idempotency_key = ?, dispatched_at = ?,
-				  retry_at = NULL, finished_at = NULL, connector_errors = 0
-				WHERE id = ? AND state = ?""", IntStream.range(0, deployments.size()).boxed().toList(), 500,
-				(ps, i) -> {
-					ps.setString(1, DeploymentState.DISPATCHED.name());
-					ps.setString(2, keys.get(i));
-					ps.setTimestamp(3, timestamp(at));
-					ps.setLong(4, deployments.get(i).id());
-					ps.setString(5, deployments.get(i).state().name());
-				});
-		boolean[] updated = updated(counts, deployments.size());
-		WaveTallies.Moves moves = new WaveTallies.Moves();
-		for (int i = 0; i < updated.length; i++) {
-			if (updated[i]) {
-				moves.add(deployments.get(i).waveId(), deployments.get(i).state(), DeploymentState.DISPATCHED);
-			}
-		}
-		this.tallies.move(moves);
-		return updated;
+		return this.batches.markDispatched(deployments, keys, timestamp(at));
 	}
 
 	/**
-	 * Settles dispatched attempts under their keys in one JDBC batch; see
-	 * {@link #settle}.
+	 * Settles dispatched attempts under their keys in one batch; see {@link #settle}.
 	 */
 	public boolean[] settle(List<Settlement> settlements, Instant at) {
 		settlements.forEach(settlement -> DeploymentState.DISPATCHED.moveTo(settlement.to()));
-		int[][] counts = this.template.batchUpdate("""
-				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
-				  finished_at = ?, retry_at = NULL
-				WHERE id = ? AND state = ? AND idempotency_key = ?""", settlements, 500, (ps, settlement) -> {
-			ps.setString(1, settlement.to().name());
-			ps.setString(2, settlement.cause().name());
-			ps.setObject(3, settlement.exitCode(), Types.INTEGER);
-			ps.setString(4, truncate(settlement.message()));
-			ps.setString(5, settlement.installedVersion());
-			ps.setTimestamp(6, timestamp(at));
-			ps.setLong(7, settlement.deploymentId());
-			ps.setString(8, DeploymentState.DISPATCHED.name());
-			ps.setString(9, settlement.key());
-		});
-		boolean[] updated = updated(counts, settlements.size());
-		WaveTallies.Moves moves = new WaveTallies.Moves();
-		for (int i = 0; i < updated.length; i++) {
-			if (updated[i]) {
-				moves.add(settlements.get(i).waveId(), DeploymentState.DISPATCHED, settlements.get(i).to());
-			}
-		}
-		this.tallies.move(moves);
-		return updated;
-	}
-
-	private static boolean[] updated(int[][] counts, int size) {
-		boolean[] updated = new boolean[size];
-		int i = 0;
-		for (int[] batch : counts) {
-			for (int count : batch) {
-				// a driver may answer "success, count unknown" for a batched statement
-				updated[i++] = count == 1 || count == Statement.SUCCESS_NO_INFO;
-			}
-		}
-		return updated;
+		return this.batches.settle(settlements, timestamp(at));
 	}
 
 	/** How one dispatched attempt ended. */
@@ -712,7 +658,7 @@ public class RolloutStore {
 		}
 	}
 
-	private static String truncate(String message) {
+	static String truncate(String message) {
 		return message == null || message.length() <= 1000 ? message : message.substring(0, 999) + "…";
 	}
 
