@@ -1,6 +1,7 @@
 package dev.patchwave.bench;
 
 import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.bench.fleet.FleetBench;
 import dev.patchwave.connectors.simulator.SimulatorConnector;
 import dev.patchwave.connectors.simulator.SimulatorConnectorFactory;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
@@ -87,6 +88,9 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 		}
 		if (this.properties.suites().contains("ssh")) {
 			clean &= ssh();
+		}
+		if (this.properties.suites().contains("fleet")) {
+			clean &= new FleetBench(this.properties.fleet()).run();
 		}
 		this.exitCode = clean ? 0 : 1;
 	}

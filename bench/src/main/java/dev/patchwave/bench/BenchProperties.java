@@ -1,5 +1,6 @@
 package dev.patchwave.bench;
 
+import dev.patchwave.bench.fleet.FleetBench;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,15 +15,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param warmup a rollout run first and left out of the figures, so the JIT and the pool
  * are warm
  * @param timeout how long one scenario may run before it counts as failed and is aborted
- * @param suites what to measure: {@code engine} (the simulator scenarios) and {@code ssh}
- * (a real OpenSSH fleet)
+ * @param suites what to measure: {@code engine} (the simulator scenarios), {@code ssh} (a
+ * real OpenSSH fleet) and {@code fleet}
  * @param ssh the ssh suite's scenarios
+ * @param fleet the fleet suite: the packaged application on PostgreSQL at 100,000 targets
  */
 @ConfigurationProperties("bench")
 record BenchProperties(@DefaultValue( {
 		"1000x50@200ms", "2000x100@100ms", "1000x200@50ms", "50x10+500x50+1450x100@100ms" }) List<Scenario> scenarios,
 		@DefaultValue("false") boolean quick, @DefaultValue("1000x100@10ms") Scenario warmup,
-		@DefaultValue("PT2M") Duration timeout, @DefaultValue("engine") List<String> suites, @DefaultValue Ssh ssh){
+		@DefaultValue("PT2M") Duration timeout, @DefaultValue("engine") List<String> suites, @DefaultValue Ssh ssh,
+		@DefaultValue FleetBench.Settings fleet){
 
 	/**
 	 * @param scenarios the fleets and rollouts, see {@link SshScenario}

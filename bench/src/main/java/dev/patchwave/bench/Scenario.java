@@ -11,9 +11,9 @@ import org.springframework.boot.convert.DurationStyle;
  * takes per install. Written {@code 1000x50@200ms}: 1000 targets, at most 50 at a time,
  * 200ms per install; waves are joined with {@code +}, as in {@code 50x10+500x50@100ms}.
  */
-record Scenario(List<Wave> waves, Duration latency) {
+public record Scenario(List<Wave> waves, Duration latency) {
 
-	Scenario {
+	public Scenario {
 		waves = List.copyOf(waves);
 	}
 
@@ -30,7 +30,7 @@ record Scenario(List<Wave> waves, Duration latency) {
 				DurationStyle.detectAndParse(parts[1].trim()));
 	}
 
-	int targets() {
+	public int targets() {
 		return this.waves.stream().mapToInt(Wave::targets).sum();
 	}
 
@@ -38,7 +38,7 @@ record Scenario(List<Wave> waves, Duration latency) {
 	 * The design's promise: as slots refill at once, each wave takes ceil(n/C) install
 	 * latencies.
 	 */
-	Duration ideal() {
+	public Duration ideal() {
 		return this.latency.multipliedBy(
 				this.waves.stream().mapToLong(wave -> Math.ceilDiv(wave.targets(), wave.concurrency())).sum());
 	}
@@ -57,9 +57,9 @@ record Scenario(List<Wave> waves, Duration latency) {
 				+ "ms";
 	}
 
-	record Wave(int targets, int concurrency) {
+	public record Wave(int targets, int concurrency) {
 
-		Wave {
+		public Wave {
 			if (targets < 1 || concurrency < 1) {
 				throw new IllegalArgumentException("a wave needs at least one target and one slot");
 			}

@@ -72,8 +72,8 @@ public final class InputLimits {
 	/** wave.size_spec and wave.failure_threshold, like "25%" or "5". */
 	public static final int WAVE_SPEC = 16;
 
-	/** wave.max_concurrency, from 1. */
-	public static final int MAX_CONCURRENCY = 1000;
+	/** wave.max_concurrency, from 1: enough for a fleet of 100,000 in 50 rounds. */
+	public static final int MAX_CONCURRENCY = 5000;
 
 	/** The longest bake time between waves. */
 	public static final Duration MAX_BAKE = Duration.ofDays(7);

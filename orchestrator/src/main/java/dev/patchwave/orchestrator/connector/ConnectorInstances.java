@@ -257,6 +257,20 @@ public class ConnectorInstances implements SmartInitializingSingleton {
 	}
 
 	/**
+	 * The connectors this node has called whose health is not up. One never called here
+	 * has nothing to say yet.
+	 */
+	public Set<String> notUp() {
+		Set<String> names = new TreeSet<>();
+		this.live.forEach((name, connector) -> {
+			if (connector.health().status() != ConnectorHealth.Status.UP) {
+				names.add(name);
+			}
+		});
+		return names;
+	}
+
+	/**
 	 * The health people are shown: the live connector's, or the last probe's when the
 	 * probe found the system down or misconfigured and the connector's own calls have not
 	 * (yet) noticed.

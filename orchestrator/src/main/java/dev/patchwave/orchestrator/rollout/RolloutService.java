@@ -365,7 +365,7 @@ public class RolloutService {
 	 */
 	private List<ConnectorWait> waitingFor(long rolloutId) {
 		List<ConnectorWait> waits = new ArrayList<>();
-		for (RolloutStore.ConnectorLoad load : this.store.connectorLoad(rolloutId)) {
+		for (RolloutStore.ConnectorLoad load : this.store.connectorLoad(rolloutId, this.connectors.notUp())) {
 			ConnectorHealth health = this.connectors.health(load.connector());
 			if (load.waiting() > 0 || (load.pending() > 0 && health.status() != ConnectorHealth.Status.UP)) {
 				waits.add(new ConnectorWait(load.connector(), health.status(), health.detail(), health.since(),

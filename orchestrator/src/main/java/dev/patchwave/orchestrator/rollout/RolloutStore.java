@@ -184,18 +184,23 @@ public class RolloutStore {
 
 	/**
 	 * Per connector of a rollout: targets waiting to be resent after an infrastructure
-	 * error, and targets still pending in a running wave.
+	 * error, and targets still pending in a running wave behind one of the given
+	 * connectors (those not up). With every connector up, only the targets in flight are
+	 * read, not every pending one.
 	 */
-	public List<ConnectorLoad> connectorLoad(long rolloutId) {
+	public List<ConnectorLoad> connectorLoad(long rolloutId, Set<String> notUp) {
 		return this.jdbc.sql("""
 				SELECT t.connector,
 				  SUM(CASE WHEN d.state = 'DISPATCHED' AND d.cause = 'INFRASTRUCTURE_ERROR' AND d.retry_at IS NOT NULL
 				      THEN 1 ELSE 0 END) AS waiting,
 				  SUM(CASE WHEN d.state = 'PENDING' AND w.state = 'RUNNING' THEN 1 ELSE 0 END) AS pending
 				FROM deployment d JOIN target t ON t.id = d.target_id JOIN wave w ON w.id = d.wave_id
-				WHERE d.rollout_id = ? AND d.state IN ('DISPATCHED', 'PENDING')
+				WHERE d.rollout_id = :rollout AND d.state IN (:states)
+				  AND (d.state = 'DISPATCHED' OR t.connector IN (:notUp))
 				GROUP BY t.connector ORDER BY t.connector""")
-			.param(rolloutId)
+			.param("rollout", rolloutId)
+			.param("states", notUp.isEmpty() ? List.of("DISPATCHED") : List.of("DISPATCHED", "PENDING"))
+			.param("notUp", notUp.isEmpty() ? List.of("") : List.copyOf(notUp))
 			.query((rs, row) -> new ConnectorLoad(rs.getString("connector"), rs.getInt("waiting"),
 					rs.getInt("pending")))
 			.list();

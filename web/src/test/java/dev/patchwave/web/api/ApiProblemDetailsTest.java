@@ -69,7 +69,7 @@ class ApiProblemDetailsTest {
 		assertThat(errors(response)).containsOnlyKeys("patchId", "waves[0].size", "waves[0].maxConcurrency",
 				"waves[0].failureThreshold");
 		assertThat(errors(response).get("waves[0].failureThreshold")).isEqualTo("must not exceed 100%");
-		assertThat(errors(response).get("waves[0].maxConcurrency")).isEqualTo("must be a whole number from 1 to 1000");
+		assertThat(errors(response).get("waves[0].maxConcurrency")).isEqualTo("must be a whole number from 1 to 5000");
 	}
 
 	@Test

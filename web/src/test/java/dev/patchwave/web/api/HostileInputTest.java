@@ -174,7 +174,7 @@ class HostileInputTest {
 				"waves[0].maxConcurrency");
 		rollout(cases, "maxConcurrency 0", Map.of("waves", List.of(wave(Map.of("maxConcurrency", 0)))), 422,
 				"waves[0].maxConcurrency");
-		rollout(cases, "maxConcurrency 1001", Map.of("waves", List.of(wave(Map.of("maxConcurrency", 1001)))), 422,
+		rollout(cases, "maxConcurrency 5001", Map.of("waves", List.of(wave(Map.of("maxConcurrency", 5001)))), 422,
 				"waves[0].maxConcurrency");
 		rollout(cases, "maxConcurrency true", Map.of("waves", List.of(wave(Map.of("maxConcurrency", true)))), 400,
 				"waves[0].maxConcurrency");

@@ -1,0 +1,167 @@
+package dev.patchwave.bench.fleet;
+
+import dev.patchwave.bench.Scenario;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Patchwave at fleet scale, measured from outside as its users meet it: the packaged
+ * application in its own JVM with a bounded heap, on PostgreSQL; a fleet registered
+ * through the API, a rollout created and started through it, and clients reading the
+ * rollout and the fleet's exposure all the while.
+ */
+public final class FleetBench {
+
+	private static final String PATCH = "apex-central-2019-cp-7190";
+
+	private static final String VULNERABLE = "14.0.6850";
+
+	/**
+	 * How often the bench looks whether the rollout ended; its times come from the
+	 * server's stamps.
+	 */
+	private static final Duration POLL = Duration.ofMillis(500);
+
+	private final String runId = UUID.randomUUID().toString().substring(0, 8);
+
+	private final Settings settings;
+
+	public FleetBench(Settings settings) {
+		this.settings = settings;
+	}
+
+	/** Runs every scenario, prints the figures; whether all ended cleanly. */
+	public boolean run() throws Exception {
+		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+		List<FleetMeasurement> measurements = measure(this.settings.scenarios());
+		System.out.println();
+		System.out.println("Patchwave fleet bench: the application jar in its own JVM on PostgreSQL; targets registered"
+				+ " and the rollout created and started through the API, " + this.settings.readers()
+				+ " clients reading GET rollout and GET patches (exposure) while it runs");
+		System.out.printf("Cores: %d; load average %.2f when the fleet bench started%n",
+				Runtime.getRuntime().availableProcessors(), load);
+		measurements.forEach(measurement -> System.out.print(measurement.report(this.settings.heap())));
+		System.out.println();
+		return measurements.stream().allMatch(measurement -> measurement.problems().isEmpty());
+	}
+
+	/** Measures the scenarios on one server, one after the other. */
+	public List<FleetMeasurement> measure(List<Scenario> scenarios) throws Exception {
+		List<FleetMeasurement> measurements = new ArrayList<>();
+		try (FleetDatabase database = FleetDatabase.of(this.settings.jdbcUrl(), "postgres", this.runId);
+				PatchwaveServer server = PatchwaveServer.start(this.settings.jar(), this.settings.heap(), database,
+						Duration.ofMinutes(3))) {
+			for (int i = 0; i < scenarios.size(); i++) {
+				measurements.add(measure(server, "s" + (i + 1), scenarios.get(i)));
+			}
+		}
+		return measurements;
+	}
+
+	private FleetMeasurement measure(PatchwaveServer server, String name, Scenario scenario)
+			throws InterruptedException {
+		ApiClient api = server.api();
+		String admin = ApiClient.basic("admin", server.password());
+		String viewer = ApiClient.basic("viewer", server.password());
+		String connector = "fleet-%s-%s".formatted(this.runId, name);
+		api.post("/api/v1/connectors", admin, Map.of("name", connector, "type", "simulator", "settings",
+				Map.of("installLatency", scenario.latency().toString())));
+
+		Instant registering = Instant.now();
+		register(api, admin, connector, scenario.targets());
+		Duration registration = Duration.between(registering, Instant.now());
+
+		Instant creating = Instant.now();
+		long id = api.post("/api/v1/rollouts", admin, rollout(name, connector, scenario)).get("id").asLong();
+		Duration creation = Duration.between(creating, Instant.now());
+
+		api.post("/api/v1/rollouts/%d/start".formatted(id), admin, Map.of());
+		JsonNode rollout;
+		Map<String, Latencies> reads;
+		try (Readers readers = Readers.start(api, viewer, List.of("/api/v1/rollouts/" + id, "/api/v1/patches"),
+				this.settings.readers())) {
+			rollout = awaitEnd(api, admin, id, server);
+			reads = readers.latencies();
+		}
+		String state = rollout.get("state").asString();
+		Duration actual = "SUCCEEDED".equals(state)
+				? Duration.between(Instant.parse(rollout.get("startedAt").asString()),
+						Instant.parse(rollout.get("finishedAt").asString()))
+				: null;
+		FleetMeasurement measurement = new FleetMeasurement(scenario, registration, creation, state, actual,
+				rollout.get("totals").get("succeeded").asInt(), reads, server.peakResidentMib());
+		System.out.print("fleet " + name + ": " + measurement.report(this.settings.heap()));
+		return measurement;
+	}
+
+	/** Vulnerable targets, so none is skipped: every one costs an install. */
+	private void register(ApiClient api, String authorization, String connector, int count) {
+		for (int from = 0; from < count; from += this.settings.pageSize()) {
+			List<Map<String, Object>> page = new ArrayList<>();
+			for (int i = from; i < Math.min(count, from + this.settings.pageSize()); i++) {
+				page.add(Map.of("name", "%s-host-%06d".formatted(connector, i), "address",
+						"10.%d.%d.%d".formatted(i / 62500, i / 250 % 250, i % 250 + 1), "labels",
+						Map.of("run", connector, "app", "apex-central", "site", "site-" + i % 7), "connector",
+						connector, "installedVersion", VULNERABLE));
+			}
+			api.post("/api/v1/targets", authorization, page);
+		}
+	}
+
+	private static Map<String, Object> rollout(String name, String connector, Scenario scenario) {
+		List<Map<String, Object>> waves = new ArrayList<>();
+		for (int i = 0; i < scenario.waves().size(); i++) {
+			Scenario.Wave wave = scenario.waves().get(i);
+			waves.add(Map.of("name", "wave-" + (i + 1), "size", Integer.toString(wave.targets()), "maxConcurrency",
+					wave.concurrency(), "failureThreshold", "0"));
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("name", "fleet bench %s %s".formatted(name, scenario));
+		body.put("patchId", PATCH);
+		body.put("selector", "run=" + connector);
+		body.put("waves", waves);
+		return body;
+	}
+
+	private JsonNode awaitEnd(ApiClient api, String authorization, long id, PatchwaveServer server)
+			throws InterruptedException {
+		Instant deadline = Instant.now().plus(this.settings.timeout());
+		JsonNode rollout = api.get("/api/v1/rollouts/" + id, authorization);
+		while ("RUNNING".equals(rollout.get("state").asString()) && Instant.now().isBefore(deadline)) {
+			if (!server.alive()) {
+				throw new IllegalStateException("Patchwave died mid-rollout; see " + server.log().toAbsolutePath());
+			}
+			// polling another process: there is nothing to wait on but time
+			Thread.sleep(POLL);
+			rollout = api.get("/api/v1/rollouts/" + id, authorization);
+		}
+		return rollout;
+	}
+
+	/**
+	 * @param scenarios the rollouts to measure, see {@link Scenario}
+	 * @param readers how many clients read the API while a rollout runs
+	 * @param heap the server's -Xmx
+	 * @param jar the application jar
+	 * @param jdbcUrl a PostgreSQL database to run on, or empty for a throwaway one on
+	 * 127.0.0.1:5432
+	 * @param pageSize targets per registration request
+	 * @param timeout how long a rollout may run before the bench gives up on it
+	 */
+	public record Settings(@DefaultValue("100000x2000@2s") List<Scenario> scenarios, @DefaultValue("20") int readers,
+			@DefaultValue("512m") String heap, @DefaultValue("../web/target/patchwave.jar") Path jar,
+			@DefaultValue("") String jdbcUrl, @DefaultValue("10000") int pageSize,
+			@DefaultValue("PT15M") Duration timeout) {
+
+	}
+
+}
