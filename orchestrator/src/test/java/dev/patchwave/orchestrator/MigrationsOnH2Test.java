@@ -3,6 +3,7 @@ package dev.patchwave.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.patchwave.common.target.LabelSelector;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.orchestrator.target.TargetRepository;
 import dev.patchwave.orchestrator.target.TargetSpec;
@@ -55,6 +56,26 @@ class MigrationsOnH2Test {
 		assertThat(createdSecond).isZero();
 		assertThat(targets.all()).extracting(Target::name, Target::address)
 			.containsExactly(tuple("h2-a", "10.0.0.9"), tuple("h2-b", "10.0.0.2"));
+		assertThat(targets.matching(LabelSelector.parse("!k"))).extracting(Target::name)
+			.containsExactly("h2-a", "h2-b");
+	}
+
+	@Test
+	void labelsStoredBeforeTheLabelTableAreCopiedIntoItOnH2() {
+		SimpleDriverDataSource h2 = new SimpleDriverDataSource(new org.h2.Driver(),
+				"jdbc:h2:mem:backfill;DB_CLOSE_DELAY=-1", "sa", "");
+		Flyway.configure().dataSource(h2).locations("classpath:db/migration").target("30").load().migrate();
+		JdbcClient jdbc = JdbcClient.create(h2);
+		jdbc.sql("""
+				INSERT INTO target (name, address, labels, connector, updated_at)
+				VALUES ('old', '10.0.0.1', '{"site":"fra1","env":"prod"}', 'c', CURRENT_TIMESTAMP)""").update();
+
+		Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
+
+		TargetRepository targets = new TargetRepository(jdbc, new JdbcTemplate(h2), JsonMapper.builder().build(),
+				Clock.systemUTC(), h2);
+		assertThat(targets.matching(LabelSelector.parse("site=fra1,env=prod"))).extracting(Target::name)
+			.containsExactly("old");
 	}
 
 }

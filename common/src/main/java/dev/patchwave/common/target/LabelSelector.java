@@ -138,20 +138,36 @@ public final class LabelSelector {
 		return this.requirements.stream().allMatch(requirement -> requirement.matches(labels));
 	}
 
+	/**
+	 * The requirements, all of which must hold; for translating the selector into a query
+	 * that must select exactly what {@link #matches} accepts.
+	 */
+	public List<Requirement> requirements() {
+		return this.requirements;
+	}
+
 	@Override
 	public String toString() {
 		return this.text;
 	}
 
-	private enum Operator {
+	/**
+	 * How a requirement tests its label: {@code NOT_EQUALS} also holds when the label is
+	 * absent.
+	 */
+	public enum Operator {
 
 		EQUALS, NOT_EQUALS, PRESENT, ABSENT
 
 	}
 
-	private record Requirement(String key, Operator operator, String value) {
+	/**
+	 * One requirement: the label's key, the operator and, for EQUALS and NOT_EQUALS, the
+	 * value (possibly empty); null otherwise.
+	 */
+	public record Requirement(String key, Operator operator, String value) {
 
-		boolean matches(Map<String, String> labels) {
+		public boolean matches(Map<String, String> labels) {
 			String actual = labels.get(this.key);
 			return switch (this.operator) {
 				case EQUALS -> this.value.equals(actual);

@@ -85,17 +85,19 @@ public class RolloutStore {
 						WaveState.PENDING.name(), wave.spec().requiresApproval())
 				.update(waveKey, "id");
 			long waveId = waveKey.getKey().longValue();
-			List<Target> targets = wave.targets();
-			this.template.batchUpdate("""
+			// one statement per wave, the targets as two arrays: a rollout of 100,000
+			// targets is written in one round trip per wave, not one per row or batch;
+			// WITH ORDINALITY keeps the plan's order, which deployment ids must follow
+			this.jdbc.sql("""
 					INSERT INTO deployment (rollout_id, wave_id, target_id, target_name, state, attempts)
-					VALUES (?, ?, ?, ?, ?, 0)""", targets, 500, (ps, target) -> {
-				ps.setLong(1, rolloutId);
-				ps.setLong(2, waveId);
-				ps.setLong(3, target.id());
-				ps.setString(4, target.name());
-				ps.setString(5, DeploymentState.PENDING.name());
-			});
-			this.tallies.create(waveId, targets.size());
+					SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), t.id, t.name, CAST(? AS VARCHAR(32)), 0
+					FROM UNNEST(CAST(? AS BIGINT ARRAY), CAST(? AS VARCHAR ARRAY)) WITH ORDINALITY AS t (id, name, n)
+					ORDER BY t.n""")
+				.params(rolloutId, waveId, DeploymentState.PENDING.name(),
+						wave.targets().stream().map(Target::id).toArray(Long[]::new),
+						wave.targets().stream().map(Target::name).toArray(String[]::new))
+				.update();
+			this.tallies.create(waveId, wave.targets().size());
 		}
 		return rolloutId;
 	}
@@ -366,19 +368,22 @@ public class RolloutStore {
 	}
 
 	/**
-	 * The targets of this rollout that another active rollout covers, with that rollout.
+	 * The targets of this rollout that another active rollout covers, with that rollout
+	 * and how many it shares in all; the first thousand. Starts from the active rollouts'
+	 * deployments, so its cost does not grow with the history of finished ones.
 	 */
 	public List<Overlap> overlaps(long rolloutId) {
 		return this.jdbc.sql("""
-				SELECT other.id, other.name, theirs.target_name
-				FROM deployment mine
-				JOIN deployment theirs ON theirs.target_id = mine.target_id AND theirs.rollout_id <> mine.rollout_id
-				JOIN rollout other ON other.id = theirs.rollout_id
-				WHERE mine.rollout_id = ? AND other.state IN
+				SELECT other.id, other.name, theirs.target_name, COUNT(*) OVER (PARTITION BY other.id) AS shared
+				FROM rollout other
+				JOIN deployment theirs ON theirs.rollout_id = other.id
+				WHERE other.id <> :rollout AND other.state IN
 				  ('SCHEDULED', 'RUNNING', 'PAUSED', 'HALTED', 'ROLLING_BACK', 'COMPLETED_WITH_FAILURES')
+				  AND EXISTS (SELECT 1 FROM deployment mine
+				    WHERE mine.rollout_id = :rollout AND mine.target_id = theirs.target_id)
 				ORDER BY other.id, theirs.target_name LIMIT 1000""")
-			.param(rolloutId)
-			.query((rs, row) -> new Overlap(rs.getLong(1), rs.getString(2), rs.getString(3)))
+			.param("rollout", rolloutId)
+			.query((rs, row) -> new Overlap(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
 			.list();
 	}
 
@@ -628,8 +633,10 @@ public class RolloutStore {
 			.single();
 	}
 
-	/** A target that another active rollout covers. */
-	public record Overlap(long rolloutId, String rolloutName, String target) {
+	/**
+	 * A target that another active rollout covers, and how many targets the two share.
+	 */
+	public record Overlap(long rolloutId, String rolloutName, String target, int shared) {
 
 		/** Names each rollout and up to ten of the targets it shares. */
 		public static String describe(List<Overlap> overlaps) {
@@ -639,7 +646,7 @@ public class RolloutStore {
 			return byRollout.values().stream().map(shared -> {
 				List<String> names = shared.stream().map(Overlap::target).toList();
 				return "rollout %d '%s' already covers %d of these targets: %s%s".formatted(shared.get(0).rolloutId(),
-						shared.get(0).rolloutName(), names.size(),
+						shared.get(0).rolloutName(), shared.get(0).shared(),
 						String.join(", ", names.subList(0, Math.min(10, names.size()))),
 						names.size() > 10 ? ", ..." : "");
 			}).collect(Collectors.joining("; "))

@@ -1,5 +1,6 @@
 package dev.patchwave.web.api;
 
+import java.util.Map;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +17,8 @@ class ApiConfiguration {
 	@Bean
 	FilterRegistrationBean<BodySizeLimit> bodySizeLimit(ApiProperties properties) {
 		FilterRegistrationBean<BodySizeLimit> registration = new FilterRegistrationBean<>(
-				new BodySizeLimit(properties.maxBodySize().toBytes()));
+				new BodySizeLimit(properties.maxBodySize().toBytes(),
+						Map.of(TargetController.IMPORT_PATH, properties.maxImportSize().toBytes())));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
 	}

@@ -76,6 +76,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				List.of(new FieldProblem(ex.getName(), "'%s' is not %s".formatted(ex.getValue(), expected))));
 	}
 
+	@ExceptionHandler(UnreadableBodyException.class)
+	ResponseEntity<ProblemDetail> unreadableBody(UnreadableBodyException ex) {
+		if (ex.isTooLarge()) {
+			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge());
+		}
+		return ResponseEntity.badRequest()
+			.body(problem(HttpStatus.BAD_REQUEST, "Malformed request",
+					"The body could not be read: " + ex.getMessage() + ". Nothing was written."));
+	}
+
 	@ExceptionHandler(Exception.class)
 	ProblemDetail unexpected(Exception ex) {
 		log.error("Unexpected error answering an API request", ex);
@@ -88,11 +98,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof BodySizeLimit.BodyTooLargeException) {
-				return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-					.body(problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "The request body is too large."));
+				return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge());
 			}
 		}
 		return ResponseEntity.badRequest().body(unreadable(ex.getMostSpecificCause()));
+	}
+
+	private static ProblemDetail tooLarge() {
+		return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "The request body is too large.");
 	}
 
 	private static ProblemDetail unreadable(Throwable cause) {

@@ -8,29 +8,40 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over {@code patchwave.api.max-body-size}: at once when the
- * declared length says so, else when reading passes the limit, so a chunked body cannot
- * sidestep it. Either way the answer is 413 problem details.
+ * Refuses request bodies over {@code patchwave.api.max-body-size}, or over the larger
+ * limit of the few paths that take large bodies as streams (the target import): at once
+ * when the declared length says so, else when reading passes the limit, so a chunked body
+ * cannot sidestep it. Either way the answer is 413 problem details.
  */
 class BodySizeLimit extends OncePerRequestFilter {
 
 	private final long limit;
 
-	BodySizeLimit(long limit) {
+	private final Map<String, Long> largerLimits;
+
+	/**
+	 * @param limit the limit of every path but those in {@code largerLimits}
+	 * @param largerLimits limits by exact path (without the context path)
+	 */
+	BodySizeLimit(long limit, Map<String, Long> largerLimits) {
 		this.limit = limit;
+		this.largerLimits = Map.copyOf(largerLimits);
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (request.getContentLengthLong() > this.limit) {
+		long limit = this.largerLimits
+			.getOrDefault(request.getRequestURI().substring(request.getContextPath().length()), this.limit);
+		if (request.getContentLengthLong() > limit) {
 			response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
 			return;
 		}
-		chain.doFilter(new Limited(request, this.limit), response);
+		chain.doFilter(new Limited(request, limit), response);
 	}
 
 	/** Thrown when a body turns out longer than the limit while it is read. */

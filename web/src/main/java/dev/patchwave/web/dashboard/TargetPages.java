@@ -6,6 +6,7 @@ import dev.patchwave.orchestrator.InvalidInputException.FieldProblem;
 import dev.patchwave.orchestrator.target.TargetRepository;
 import dev.patchwave.orchestrator.target.TargetService;
 import dev.patchwave.orchestrator.target.TargetService.UpsertResult;
+import dev.patchwave.web.target.TargetCsv;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -77,7 +78,7 @@ class TargetPages {
 		try (Reader reader = new InputStreamReader(file.getInputStream(), StandardCharsets.UTF_8)) {
 			rows = TargetCsv.read(reader);
 		}
-		catch (IOException | UncheckedIOException ex) {
+		catch (IOException | UncheckedIOException | IllegalArgumentException ex) {
 			return list(null, 0, authentication,
 					model.addAttribute("importProblem", "The file could not be read as CSV: " + ex.getMessage()));
 		}
@@ -125,12 +126,10 @@ class TargetPages {
 		Matcher row = ROW_FIELD.matcher(problem.field());
 		if (row.matches() && Integer.parseInt(row.group(1)) < rows.size()) {
 			String field = row.group(2);
-			rows.get(Integer.parseInt(row.group(1)))
-				.problems()
-				.add((field.isEmpty() ? "" : field + ": ") + problem.reason());
+			rows.get(Integer.parseInt(row.group(1))).problems().add(new TargetCsv.CellProblem(field, problem.reason()));
 		}
 		else {
-			rows.getFirst().problems().add(problem.field() + ": " + problem.reason());
+			rows.getFirst().problems().add(new TargetCsv.CellProblem(problem.field(), problem.reason()));
 		}
 	}
 

@@ -67,7 +67,8 @@ class SecurityConfiguration {
 				.hasRole(Role.OPERATOR.name())
 				.requestMatchers(HttpMethod.POST, APPROVALS, WAVE_APPROVALS)
 				.hasRole(Role.CHANGE_MANAGER.name())
-				.requestMatchers(HttpMethod.POST, "/api/v1/rollouts", "/api/v1/rollouts/preview", "/api/v1/targets")
+				.requestMatchers(HttpMethod.POST, "/api/v1/rollouts", "/api/v1/rollouts/preview", "/api/v1/targets",
+						"/api/v1/targets/import")
 				.hasRole(Role.CHANGE_MANAGER.name())
 				.requestMatchers(HttpMethod.POST, "/api/v1/windows")
 				.hasRole(Role.CHANGE_MANAGER.name())
