@@ -71,15 +71,23 @@ public class RolloutStore {
 					rollout.createdBy(), timestamp(rollout.createdAt()), rollout.haltPolicy().name())
 			.update(key, "id");
 		long rolloutId = key.getKey().longValue();
+		insertWaves(rolloutId, waves);
+		return rolloutId;
+	}
+
+	/** Writes a rollout's planned waves and their deployments, all pending. */
+	public void insertWaves(long rolloutId, List<PlannedWave> waves) {
 		for (PlannedWave wave : waves) {
 			GeneratedKeyHolder waveKey = new GeneratedKeyHolder();
 			this.jdbc.sql("""
 					INSERT INTO wave (rollout_id, position, name, size_spec, max_concurrency, failure_threshold,
-					  target_count, state, acknowledged_failures, requires_approval)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""")
+					  target_count, state, acknowledged_failures, requires_approval, selector, spread_by)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""")
 				.params(rolloutId, wave.position(), wave.spec().name(), wave.spec().size().toString(),
 						wave.spec().maxConcurrency(), wave.spec().failureThreshold().toString(), wave.targets().size(),
-						WaveState.PENDING.name(), wave.spec().requiresApproval())
+						WaveState.PENDING.name(), wave.spec().requiresApproval(),
+						wave.spec().selector() == null ? null : wave.spec().selector().toString(),
+						wave.spec().spreadBy())
 				.update(waveKey, "id");
 			long waveId = waveKey.getKey().longValue();
 			List<Target> targets = wave.targets();
@@ -93,7 +101,6 @@ public class RolloutStore {
 				ps.setString(5, DeploymentState.PENDING.name());
 			});
 		}
-		return rolloutId;
 	}
 
 	public Optional<RolloutRow> rollout(long id) {
