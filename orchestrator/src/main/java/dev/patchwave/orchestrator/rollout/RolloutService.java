@@ -44,6 +44,8 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -53,6 +55,11 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class RolloutService {
+
+	private static final Logger log = LoggerFactory.getLogger(RolloutService.class);
+
+	/** The reason of a deadline given in the request rather than derived. */
+	private static final String EXPLICIT_DEADLINE = "explicit";
 
 	/** A label key, as selectors read them. */
 	private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_./-]+");
@@ -79,12 +86,14 @@ public class RolloutService {
 
 	private final PlanningProperties planning;
 
+	private final DraftPlans drafts;
+
 	private final Clock clock;
 
 	public RolloutService(RolloutStore store, TargetRepository targets, PatchCatalog catalog,
 			ConnectorInstances connectors, EventJournal journal, RolloutOperations engine, Windows windows,
 			WindowService windowService, RolloutDeadlines deadlines, RolloutProjections projections,
-			PlanningProperties planning, Clock clock) {
+			PlanningProperties planning, DraftPlans drafts, Clock clock) {
 		this.store = store;
 		this.targets = targets;
 		this.catalog = catalog;
@@ -96,6 +105,7 @@ public class RolloutService {
 		this.deadlines = deadlines;
 		this.projections = projections;
 		this.planning = planning;
+		this.drafts = drafts;
 		this.clock = clock;
 	}
 
@@ -107,24 +117,98 @@ public class RolloutService {
 	@Transactional
 	public RolloutView create(RolloutRequest request, String actor) {
 		Draft draft = draft(request);
-		Plan plan = draft.plan();
-		RolloutRow row = new RolloutRow(0, request.name().trim(), draft.patch().id(), draft.selector().toString(),
+		long id = this.store.insert(row(0, request, draft, actor), draft.plan().withSkippedInFirstWave());
+		attachPlan(id, draft);
+		this.journal.append(id, actor, "CREATED", "Planned " + describe(draft));
+		return get(id);
+	}
+
+	/**
+	 * Replaces a draft's plan with the request's, checked exactly as {@link #create}
+	 * checks it, in one transaction: refused, the draft stays as it was. Only a draft:
+	 * once started, a rollout's plan is what the engine follows.
+	 */
+	@Transactional
+	public RolloutView replace(long id, RolloutRequest request, String actor) {
+		claimDraft(id, "replanned");
+		Draft draft = draft(request);
+		this.drafts.clearPlan(id);
+		this.drafts.replace(row(id, request, draft, actor));
+		this.store.insertWaves(id, draft.plan().withSkippedInFirstWave());
+		attachPlan(id, draft);
+		this.journal.append(id, actor, "REPLANNED", "Planned again " + describe(draft));
+		return get(id);
+	}
+
+	/**
+	 * Deletes a draft, with its journal: it never ran, so no host was touched. Who
+	 * deleted which draft, and what it planned, is kept in {@code deleted_rollout}.
+	 */
+	@Transactional
+	public void delete(long id, String actor) {
+		claimDraft(id, "deleted");
+		RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
+		String plan = "%s over '%s', waves: %s".formatted(rollout.patchId(), rollout.selector(),
+				this.store.waves(id)
+					.stream()
+					.map(wave -> "%s %d".formatted(wave.name(), wave.targetCount()))
+					.collect(Collectors.joining(", ")));
+		this.drafts.delete(rollout, plan, actor, this.clock.instant());
+		log.info("Draft rollout {} '{}' deleted by {}; it planned {}", id, rollout.name(), actor, plan);
+	}
+
+	/**
+	 * A draft's plan as a request, the way it was asked for: what an editor starts from.
+	 */
+	public RolloutRequest plan(long id) {
+		RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
+		Map<Integer, DraftPlans.Composition> composition = this.drafts.composition(id);
+		List<RolloutRequest.WaveRequest> waves = this.store.waves(id).stream().map(wave -> {
+			DraftPlans.Composition parts = composition.get(wave.position());
+			return new RolloutRequest.WaveRequest(wave.name(), wave.size(), wave.maxConcurrency(),
+					wave.failureThreshold().toString(), wave.requiresApproval(), parts.selector(), parts.spreadBy());
+		}).toList();
+		// a deadline the policy derived is derived again when the plan is saved
+		Instant deadline = this.deadlines.get(id)
+			.filter(given -> given.reason().equals(EXPLICIT_DEADLINE))
+			.map(Deadline::at)
+			.orElse(null);
+		return new RolloutRequest(rollout.name(), rollout.patchId(), rollout.selector(), rollout.advance(),
+				rollout.bakeTime(), rollout.notBefore(), waves, rollout.haltPolicy(),
+				this.windows.forRollout(id).windowNames(), deadline);
+	}
+
+	private void claimDraft(long id, String done) {
+		if (!this.drafts.claim(id)) {
+			RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
+			throw new ConflictException(
+					"Rollout %d is %s: only a draft can be %s.".formatted(id, rollout.state().name(), done));
+		}
+	}
+
+	private static RolloutRow row(long id, RolloutRequest request, Draft draft, String actor) {
+		return new RolloutRow(id, request.name().trim(), draft.patch().id(), draft.selector().toString(),
 				request.advance() == null ? AdvanceMode.AUTO : request.advance(), draft.bakeTime(), request.notBefore(),
 				RolloutState.DRAFT, actor, draft.at(), null, null,
 				request.haltPolicy() == null ? HaltPolicy.PAUSE : request.haltPolicy(), null);
-		long id = this.store.insert(row, plan.withSkippedInFirstWave());
+	}
+
+	/** The parts of a plan beside its waves, once they are written. */
+	private void attachPlan(long id, Draft draft) {
 		requireNoOverlap(id);
 		this.windows.attach(id, draft.windows());
 		draft.deadline().ifPresent(deadline -> this.deadlines.set(id, deadline));
-		this.journal.append(id, actor, "CREATED",
-				"Planned %d targets in %d waves: %s%s".formatted(plan.needing(), plan.waves().size(),
-						plan.waves()
-							.stream()
-							.map(wave -> "%s %d".formatted(wave.spec().name(), wave.targets().size()))
-							.collect(Collectors.joining(", ")),
-						plan.alreadyPatched().isEmpty() ? "" : "; %d already at %s, skipped"
-							.formatted(plan.alreadyPatched().size(), draft.patch().fixedVersion())));
-		return get(id);
+	}
+
+	private static String describe(Draft draft) {
+		Plan plan = draft.plan();
+		return "%d targets in %d waves: %s%s".formatted(plan.needing(), plan.waves().size(),
+				plan.waves()
+					.stream()
+					.map(wave -> "%s %d".formatted(wave.spec().name(), wave.targets().size()))
+					.collect(Collectors.joining(", ")),
+				plan.alreadyPatched().isEmpty() ? "" : "; %d already at %s, skipped"
+					.formatted(plan.alreadyPatched().size(), draft.patch().fixedVersion()));
 	}
 
 	/**
@@ -205,7 +289,7 @@ public class RolloutService {
 		Patch fix = patch.patch();
 		Plan plan = WavePlanner.plan(selected, waves, target -> fix.isNeededAt(target.installedVersion()));
 		Optional<Deadline> deadline = request.deadline() != null
-				? Optional.of(new Deadline(request.deadline(), "explicit"))
+				? Optional.of(new Deadline(request.deadline(), EXPLICIT_DEADLINE))
 				: this.planning.deadline(fix.advisories(), now);
 		return new Draft(fix, selector, bakeTime, windows, plan, deadline, now);
 	}

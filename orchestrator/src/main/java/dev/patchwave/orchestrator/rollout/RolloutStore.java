@@ -74,15 +74,23 @@ public class RolloutStore {
 					rollout.createdBy(), timestamp(rollout.createdAt()), rollout.haltPolicy().name())
 			.update(key, "id");
 		long rolloutId = key.getKey().longValue();
+		insertWaves(rolloutId, waves);
+		return rolloutId;
+	}
+
+	/** Writes a rollout's planned waves and their deployments, all pending. */
+	public void insertWaves(long rolloutId, List<PlannedWave> waves) {
 		for (PlannedWave wave : waves) {
 			GeneratedKeyHolder waveKey = new GeneratedKeyHolder();
 			this.jdbc.sql("""
 					INSERT INTO wave (rollout_id, position, name, size_spec, max_concurrency, failure_threshold,
-					  target_count, state, acknowledged_failures, requires_approval)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""")
+					  target_count, state, acknowledged_failures, requires_approval, selector, spread_by)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""")
 				.params(rolloutId, wave.position(), wave.spec().name(), wave.spec().size().toString(),
 						wave.spec().maxConcurrency(), wave.spec().failureThreshold().toString(), wave.targets().size(),
-						WaveState.PENDING.name(), wave.spec().requiresApproval())
+						WaveState.PENDING.name(), wave.spec().requiresApproval(),
+						wave.spec().selector() == null ? null : wave.spec().selector().toString(),
+						wave.spec().spreadBy())
 				.update(waveKey, "id");
 			long waveId = waveKey.getKey().longValue();
 			// one statement per wave, the targets as two arrays: a rollout of 100,000
@@ -99,7 +107,6 @@ public class RolloutStore {
 				.update();
 			this.tallies.create(waveId, wave.targets().size());
 		}
-		return rolloutId;
 	}
 
 	public Optional<RolloutRow> rollout(long id) {

@@ -13,9 +13,11 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -39,6 +41,20 @@ class RolloutController {
 	ResponseEntity<RolloutView> create(@RequestBody RolloutRequest request, Principal user) {
 		RolloutView created = this.rollouts.create(request, user.getName());
 		return ResponseEntity.created(URI.create("/api/v1/rollouts/" + created.id())).body(created);
+	}
+
+	/**
+	 * Replaces a draft's plan; the body is the one create takes, checked the same way.
+	 */
+	@PutMapping("/{id}")
+	RolloutView replace(@PathVariable long id, @RequestBody RolloutRequest request, Principal user) {
+		return this.rollouts.replace(id, request, user.getName());
+	}
+
+	@DeleteMapping("/{id}")
+	ResponseEntity<Void> delete(@PathVariable long id, Principal user) {
+		this.rollouts.delete(id, user.getName());
+		return ResponseEntity.noContent().build();
 	}
 
 	/** What the body would plan and when it would finish; creates nothing. */

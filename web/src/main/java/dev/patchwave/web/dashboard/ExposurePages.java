@@ -1,6 +1,7 @@
 package dev.patchwave.web.dashboard;
 
 import dev.patchwave.orchestrator.Page;
+import dev.patchwave.web.insight.BurnDown;
 import dev.patchwave.web.insight.ExposureBreakdown;
 import dev.patchwave.web.insight.ExposureBreakdown.Host;
 import dev.patchwave.web.insight.ExposureBreakdown.PatchExposure;
@@ -18,9 +19,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * One patch's exposure, broken down by a label the reader picks (site, env, tier...),
- * with the hosts behind the numbers; and the leadership report, the same facts on one
- * printable page.
+ * The patches and their reach; one patch's exposure, broken down by a label the reader
+ * picks (site, env, tier...), with the hosts behind the numbers and its burn-down; and
+ * the leadership report, the same facts on one printable page.
  */
 @Controller
 class ExposurePages {
@@ -31,12 +32,29 @@ class ExposurePages {
 
 	private final Reports reports;
 
+	private final BurnDown burnDown;
+
 	private final RoleHierarchy roles;
 
-	ExposurePages(ExposureBreakdown exposure, Reports reports, RoleHierarchy roles) {
+	private final Display display;
+
+	ExposurePages(ExposureBreakdown exposure, Reports reports, BurnDown burnDown, RoleHierarchy roles,
+			Display display) {
 		this.exposure = exposure;
 		this.reports = reports;
+		this.burnDown = burnDown;
 		this.roles = roles;
+		this.display = display;
+	}
+
+	/**
+	 * The catalog: each patch's advisories and reach, leading to its exposure and a plan.
+	 */
+	@GetMapping("/patches")
+	String patches(Authentication authentication, Model model) {
+		model.addAttribute("user", CurrentUser.of(authentication, this.roles));
+		model.addAttribute("patches", this.exposure.all());
+		return "patches";
 	}
 
 	/** The leadership report, one page meant to be printed or saved as PDF. */
@@ -73,6 +91,7 @@ class ExposurePages {
 		model.addAttribute("q", q);
 		model.addAttribute("statuses", HostStatus.values());
 		model.addAttribute("hosts", Page.of(hosts, Math.max(page, 0), HOSTS_SHOWN));
+		model.addAttribute("burnDown", BurnDownChart.of(this.burnDown.of(patch), this.display));
 		return "exposure";
 	}
 
