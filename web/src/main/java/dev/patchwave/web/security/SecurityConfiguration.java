@@ -7,9 +7,13 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -27,7 +31,7 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
  * Content-Security-Policy that allows no inline script or style.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(LoginThrottleProperties.class)
+@EnableConfigurationProperties({ LoginThrottleProperties.class, PasswordCheckProperties.class })
 class SecurityConfiguration {
 
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -59,8 +63,14 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain api(HttpSecurity http, ProblemResponses problems, LoginThrottle throttle) throws Exception {
+	SecurityFilterChain api(HttpSecurity http, ProblemResponses problems, LoginThrottle throttle,
+			UserDetailsService users, PasswordEncoder encoder, PasswordCheckProperties passwordChecks,
+			AuthenticationEventPublisher events) throws Exception {
+		ProviderManager passwords = new ProviderManager(new RememberedPasswordChecks(users, encoder, passwordChecks));
+		// wrong passwords are announced as events, which the login throttle counts
+		passwords.setAuthenticationEventPublisher(events);
 		return guarded(http, problems, throttle).securityMatcher("/api/**", "/actuator/**")
+			.authenticationManager(passwords)
 			.authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()
 				.requestMatchers(HttpMethod.POST, ROLLOUT_ACTIONS, TARGET_ACTIONS)
