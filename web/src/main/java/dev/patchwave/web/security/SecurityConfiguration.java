@@ -1,5 +1,6 @@
 package dev.patchwave.web.security;
 
+import dev.patchwave.web.token.BearerTokens;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.csrf.CsrfFilter;
@@ -23,12 +25,13 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
 /**
- * Two doors. The API takes HTTP Basic on every request and keeps no session, so no cookie
- * can act for a client and CSRF tokens are not needed there. The dashboard signs people
- * in with a form, keeps a session (its cookie SameSite=Lax, see application.yml), and
- * requires a CSRF token on every form it posts. On both, state-changing requests from
- * another origin are refused, wrong passwords are throttled, and every answer carries a
- * Content-Security-Policy that allows no inline script or style.
+ * Two doors. The API takes HTTP Basic or a personal API token on every request and keeps
+ * no session, so no cookie can act for a client and CSRF tokens are not needed there. The
+ * dashboard signs people in with a form, keeps a session (its cookie SameSite=Lax, see
+ * application.yml), and requires a CSRF token on every form it posts. On both,
+ * state-changing requests from another origin are refused, wrong passwords are throttled,
+ * and every answer carries a Content-Security-Policy that allows no inline script or
+ * style.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ LoginThrottleProperties.class, PasswordCheckProperties.class })
@@ -64,15 +67,19 @@ class SecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain api(HttpSecurity http, ProblemResponses problems, LoginThrottle throttle,
-			UserDetailsService users, PasswordEncoder encoder, PasswordCheckProperties passwordChecks,
-			AuthenticationEventPublisher events) throws Exception {
+			BearerTokens bearerTokens, UserDetailsService users, PasswordEncoder encoder,
+			PasswordCheckProperties passwordChecks, AuthenticationEventPublisher events) throws Exception {
 		ProviderManager passwords = new ProviderManager(new RememberedPasswordChecks(users, encoder, passwordChecks));
 		// wrong passwords are announced as events, which the login throttle counts
 		passwords.setAuthenticationEventPublisher(events);
 		return guarded(http, problems, throttle).securityMatcher("/api/**", "/actuator/**")
 			.authenticationManager(passwords)
+			.addFilterBefore(bearerTokens.filter(problems), BasicAuthenticationFilter.class)
 			.authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
 				.permitAll()
+				// everyone manages their own tokens (TokenController: never with a token)
+				.requestMatchers("/api/v1/tokens", "/api/v1/tokens/*")
+				.hasRole(Role.VIEWER.name())
 				.requestMatchers(HttpMethod.POST, ROLLOUT_ACTIONS, TARGET_ACTIONS)
 				.hasRole(Role.OPERATOR.name())
 				.requestMatchers(HttpMethod.POST, APPROVALS, WAVE_APPROVALS)
