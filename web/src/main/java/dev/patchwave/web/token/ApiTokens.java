@@ -29,7 +29,8 @@ public class ApiTokens {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiTokens.class);
 
-	static final int NAME_LIMIT = 100;
+	// the column's width
+	private static final int NAME_LIMIT = 100;
 
 	// bounds the memory that tokens in use take on this node
 	private static final int MAX_REMEMBERED = 10_000;
