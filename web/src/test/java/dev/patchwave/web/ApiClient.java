@@ -36,11 +36,22 @@ public final class ApiClient {
 	 * {@code localAddress} (a loopback address of its own, say) unless that is null.
 	 */
 	public ApiClient(int port, String user, String password, InetAddress localAddress) {
+		this(port,
+				user == null ? null : "Basic "
+						+ Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)),
+				localAddress);
+	}
+
+	private ApiClient(int port, String authorization, InetAddress localAddress) {
 		this.http = localAddress == null ? HttpClient.newHttpClient()
 				: HttpClient.newBuilder().localAddress(localAddress).build();
 		this.base = "http://127.0.0.1:" + port;
-		this.authorization = user == null ? null : "Basic "
-				+ Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+		this.authorization = authorization;
+	}
+
+	/** A client that signs in with an API token, as {@code Authorization: Bearer}. */
+	public static ApiClient bearer(int port, String token) {
+		return new ApiClient(port, "Bearer " + token, null);
 	}
 
 	public Response get(String path) {

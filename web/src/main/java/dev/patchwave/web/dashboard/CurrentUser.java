@@ -12,9 +12,9 @@ import org.springframework.security.core.GrantedAuthority;
  * may do. Roles are read through the hierarchy, so a change manager or an admin counts as
  * an operator.
  */
-record CurrentUser(String name, Role role, boolean operator, boolean changeManager, boolean admin) {
+public record CurrentUser(String name, Role role, boolean operator, boolean changeManager, boolean admin) {
 
-	static CurrentUser of(Authentication authentication, RoleHierarchy hierarchy) {
+	public static CurrentUser of(Authentication authentication, RoleHierarchy hierarchy) {
 		Set<String> reachable = hierarchy.getReachableGrantedAuthorities(authentication.getAuthorities())
 			.stream()
 			.map(GrantedAuthority::getAuthority)

@@ -1,5 +1,6 @@
 package dev.patchwave.web.security;
 
+import dev.patchwave.web.token.BearerTokens.InvalidApiTokenException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -33,7 +34,9 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
 			throws IOException {
 		write(request, response, HttpStatus.UNAUTHORIZED,
-				"Sign in to use the API: send HTTP Basic credentials with every request.");
+				ex instanceof InvalidApiTokenException ? ex.getMessage()
+						: "Sign in to use the API: send HTTP Basic credentials or an API token "
+								+ "(Authorization: Bearer pw_...) with every request.");
 	}
 
 	@Override
