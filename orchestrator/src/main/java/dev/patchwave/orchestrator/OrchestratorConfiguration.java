@@ -5,6 +5,7 @@ import dev.patchwave.common.connector.ConnectorRegistry;
 import dev.patchwave.orchestrator.connector.ProbeProperties;
 import dev.patchwave.orchestrator.connector.SecretsProperties;
 import dev.patchwave.orchestrator.engine.EngineProperties;
+import dev.patchwave.orchestrator.patch.ExposureProperties;
 import dev.patchwave.orchestrator.plan.PlanningProperties;
 import java.time.Clock;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.springframework.context.annotation.PropertySource;
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
 @EnableConfigurationProperties({ EngineProperties.class, SecretsProperties.class, ProbeProperties.class,
-		PlanningProperties.class })
+		PlanningProperties.class, ExposureProperties.class })
 @PropertySource("classpath:patchwave-orchestrator.properties")
 public class OrchestratorConfiguration {
 

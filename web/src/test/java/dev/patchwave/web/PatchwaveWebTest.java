@@ -22,7 +22,9 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 		properties = { "patchwave.demo.enabled=true", "patchwave.demo.password=" + PatchwaveWebTest.PASSWORD,
 				"patchwave.demo.password-file=target/demo-password.txt", "patchwave.engine.retry-backoff=PT0.2S",
 				"patchwave.engine.max-retry-backoff=PT1S", "patchwave.engine.reconcile-interval=PT2S",
-				"patchwave.secrets.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" })
+				"patchwave.secrets.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+				// tests read the exposure right after changing the fleet
+				"patchwave.exposure.fresh-for=0s" })
 @PostgresTest
 public @interface PatchwaveWebTest {
 

@@ -58,8 +58,8 @@ public final class FleetBench {
 	public List<FleetMeasurement> measure(List<Scenario> scenarios) throws Exception {
 		List<FleetMeasurement> measurements = new ArrayList<>();
 		try (FleetDatabase database = FleetDatabase.of(this.settings.jdbcUrl(), "postgres", this.runId);
-				PatchwaveServer server = PatchwaveServer.start(this.settings.jar(), this.settings.heap(), database,
-						Duration.ofMinutes(3))) {
+				PatchwaveServer server = PatchwaveServer.start(this.settings.jar(), this.settings.heap(),
+						this.settings.jvmOptions(), database, Duration.ofMinutes(3))) {
 			for (int i = 0; i < scenarios.size(); i++) {
 				measurements.add(measure(server, "s" + (i + 1), scenarios.get(i)));
 			}
@@ -71,7 +71,12 @@ public final class FleetBench {
 			throws InterruptedException {
 		ApiClient api = server.api();
 		String admin = ApiClient.basic("admin", server.password());
-		String viewer = ApiClient.basic("viewer", server.password());
+		// readers sign in as automation does: a token, not a password checked on every
+		// call
+		String viewer = "Bearer " + api
+			.post("/api/v1/tokens", ApiClient.basic("viewer", server.password()), Map.of("name", "fleet bench " + name))
+			.get("token")
+			.asString();
 		String connector = "fleet-%s-%s".formatted(this.runId, name);
 		api.post("/api/v1/connectors", admin, Map.of("name", connector, "type", "simulator", "settings",
 				Map.of("installLatency", scenario.latency().toString())));
@@ -103,18 +108,18 @@ public final class FleetBench {
 		return measurement;
 	}
 
-	/** Vulnerable targets, so none is skipped: every one costs an install. */
-	private void register(ApiClient api, String authorization, String connector, int count) {
-		for (int from = 0; from < count; from += this.settings.pageSize()) {
-			List<Map<String, Object>> page = new ArrayList<>();
-			for (int i = from; i < Math.min(count, from + this.settings.pageSize()); i++) {
-				page.add(Map.of("name", "%s-host-%06d".formatted(connector, i), "address",
-						"10.%d.%d.%d".formatted(i / 62500, i / 250 % 250, i % 250 + 1), "labels",
-						Map.of("run", connector, "app", "apex-central", "site", "site-" + i % 7), "connector",
-						connector, "installedVersion", VULNERABLE));
-			}
-			api.post("/api/v1/targets", authorization, page);
+	/**
+	 * Vulnerable targets, so none is skipped: every one costs an install; sent as one CSV
+	 * file, which the server reads as a stream.
+	 */
+	private static void register(ApiClient api, String authorization, String connector, int count) {
+		StringBuilder csv = new StringBuilder(
+				"name,address,connector,installedVersion,label.run,label.app,label.site\n");
+		for (int i = 0; i < count; i++) {
+			csv.append("%s-host-%06d,10.%d.%d.%d,%s,%s,%s,apex-central,site-%d%n".formatted(connector, i, i / 62500,
+					i / 250 % 250, i % 250 + 1, connector, VULNERABLE, connector, i % 7));
 		}
+		api.post("/api/v1/targets/import", authorization, "text/csv", csv.toString());
 	}
 
 	private static Map<String, Object> rollout(String name, String connector, Scenario scenario) {
@@ -154,13 +159,13 @@ public final class FleetBench {
 	 * @param jar the application jar
 	 * @param jdbcUrl a PostgreSQL database to run on, or empty for a throwaway one on
 	 * 127.0.0.1:5432
-	 * @param pageSize targets per registration request
 	 * @param timeout how long a rollout may run before the bench gives up on it
+	 * @param jvmOptions more options for the server's JVM, such as a flight recording
 	 */
 	public record Settings(@DefaultValue("100000x2000@2s") List<Scenario> scenarios, @DefaultValue("20") int readers,
 			@DefaultValue("512m") String heap, @DefaultValue("../web/target/patchwave.jar") Path jar,
-			@DefaultValue("") String jdbcUrl, @DefaultValue("10000") int pageSize,
-			@DefaultValue("PT15M") Duration timeout) {
+			@DefaultValue("") String jdbcUrl, @DefaultValue("PT15M") Duration timeout,
+			@DefaultValue("") List<String> jvmOptions) {
 
 	}
 

@@ -32,8 +32,8 @@ final class PatchwaveServer implements AutoCloseable {
 		this.password = password;
 	}
 
-	static PatchwaveServer start(Path jar, String heap, FleetDatabase database, Duration patience)
-			throws IOException, InterruptedException {
+	static PatchwaveServer start(Path jar, String heap, List<String> jvmOptions, FleetDatabase database,
+			Duration patience) throws IOException, InterruptedException {
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException(
 					"No application jar at %s: run the bench with ./mvnw -Pbench, which packages it first"
@@ -45,6 +45,7 @@ final class PatchwaveServer implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx" + heap);
+		jvmOptions.stream().filter(option -> !option.isBlank()).forEach(command::add);
 		command.add("-jar");
 		command.add(jar.toString());
 		command.add("--server.port=" + port);

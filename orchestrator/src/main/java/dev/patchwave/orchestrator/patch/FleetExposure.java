@@ -1,10 +1,14 @@
 package dev.patchwave.orchestrator.patch;
 
 import dev.patchwave.common.patch.Patch;
-import dev.patchwave.common.target.Target;
+import dev.patchwave.common.patch.Version;
 import dev.patchwave.orchestrator.patch.PatchCatalog.CatalogEntry;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.patchwave.orchestrator.target.TargetRepository;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 
 /** How much of the fleet still runs a patched product below its fixed version. */
@@ -15,20 +19,40 @@ public class FleetExposure {
 
 	private final TargetRepository targets;
 
-	public FleetExposure(PatchCatalog catalog, TargetRepository targets) {
+	private final ExposureProperties properties;
+
+	private final LoadingCache<Boolean, List<Exposure>> counted;
+
+	public FleetExposure(PatchCatalog catalog, TargetRepository targets, ExposureProperties properties) {
 		this.catalog = catalog;
 		this.targets = targets;
+		this.properties = properties;
+		this.counted = Caffeine.newBuilder()
+			.refreshAfterWrite(properties.freshFor().isZero() ? Duration.ofNanos(1) : properties.freshFor())
+			.expireAfterAccess(Duration.ofMinutes(1))
+			.build(fleet -> count());
 	}
 
+	/** Every patch's exposure, counted at most {@code freshFor} ago. */
 	public List<Exposure> all() {
-		List<Target> fleet = this.targets.all();
-		return this.catalog.list().stream().map(entry -> exposure(entry, fleet)).toList();
+		return this.properties.freshFor().isZero() ? count() : this.counted.get(Boolean.TRUE);
 	}
 
-	private static Exposure exposure(CatalogEntry entry, List<Target> fleet) {
-		List<Target> running = fleet.stream().filter(target -> entry.appliesTo().matches(target.labels())).toList();
-		long exposed = running.stream().filter(target -> entry.patch().isNeededAt(target.installedVersion())).count();
-		return new Exposure(entry.patch(), entry.appliesTo().toString(), running.size(), (int) exposed);
+	private List<Exposure> count() {
+		return this.catalog.list().stream().map(this::exposure).toList();
+	}
+
+	/** Counted per installed version in the database, each version judged once here. */
+	private Exposure exposure(CatalogEntry entry) {
+		Map<String, Long> versions = this.targets.versionsMatching(entry.appliesTo());
+		long running = versions.values().stream().mapToLong(Long::longValue).sum();
+		long exposed = versions.entrySet()
+			.stream()
+			.filter(version -> entry.patch()
+				.isNeededAt(version.getKey() == null ? null : Version.parse(version.getKey())))
+			.mapToLong(Map.Entry::getValue)
+			.sum();
+		return new Exposure(entry.patch(), entry.appliesTo().toString(), (int) running, (int) exposed);
 	}
 
 	/**

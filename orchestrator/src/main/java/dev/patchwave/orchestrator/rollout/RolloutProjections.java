@@ -1,9 +1,6 @@
 package dev.patchwave.orchestrator.rollout;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.patchwave.common.deployment.DeploymentState;
-import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.target.LabelSelector;
 import dev.patchwave.common.target.Target;
@@ -47,23 +44,6 @@ import org.springframework.stereotype.Component;
 @Component
 class RolloutProjections {
 
-	/**
-	 * How long a stored rollout's projection and window waits are reused while its state
-	 * stays the same: they cost a pass over every open target, and twenty clients reading
-	 * a rollout of 100,000 must not each pay it.
-	 */
-	private static final Duration FRESH = Duration.ofSeconds(2);
-
-	private final Cache<Seen, Projection> projected = Caffeine.newBuilder()
-		.expireAfterWrite(FRESH)
-		.maximumSize(1_000)
-		.build();
-
-	private final Cache<Seen, List<WindowWait>> waiting = Caffeine.newBuilder()
-		.expireAfterWrite(FRESH)
-		.maximumSize(1_000)
-		.build();
-
 	private final RolloutStore store;
 
 	private final TargetRepository targets;
@@ -106,11 +86,6 @@ class RolloutProjections {
 	 * projected as if it started (or resumed) now, or at its notBefore time.
 	 */
 	Projection ofRollout(RolloutRow rollout, Patch patch, Instant deadline) {
-		return this.projected.get(new Seen(rollout.id(), rollout.state(), deadline),
-				seen -> project(rollout, patch, deadline));
-	}
-
-	private Projection project(RolloutRow rollout, Patch patch, Instant deadline) {
 		Instant now = this.clock.instant();
 		Map<Long, Target> byId = selected(rollout);
 		List<DeploymentRow> open = new ArrayList<>(this.store.inState(rollout.id(), DeploymentState.PENDING));
@@ -143,10 +118,6 @@ class RolloutProjections {
 	 * wave, by window and reason.
 	 */
 	List<WindowWait> waits(RolloutRow rollout) {
-		return this.waiting.get(new Seen(rollout.id(), rollout.state(), null), seen -> windowWaits(rollout));
-	}
-
-	private List<WindowWait> windowWaits(RolloutRow rollout) {
 		RolloutCalendar calendar = this.windows.forRollout(rollout.id());
 		if (calendar.isAnyTime()) {
 			return List.of();
@@ -259,13 +230,6 @@ class RolloutProjections {
 			case SUCCEEDED, COMPLETED_WITH_FAILURES, ABORTED, ROLLED_BACK -> Phase.DONE;
 			case RUNNING, HALTED -> Phase.RUNNING;
 		};
-	}
-
-	/**
-	 * A rollout as a reader saw it: its state, and the deadline it is projected against.
-	 */
-	private record Seen(long rolloutId, RolloutState state, Instant deadline) {
-
 	}
 
 	private static Instant earlier(Instant a, Instant b) {

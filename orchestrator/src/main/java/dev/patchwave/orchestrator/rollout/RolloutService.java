@@ -1,6 +1,5 @@
 package dev.patchwave.orchestrator.rollout;
 
-import dev.patchwave.common.connector.ConnectorHealth;
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.rollout.AdvanceMode;
@@ -84,6 +83,8 @@ public class RolloutService {
 
 	private final RolloutProjections projections;
 
+	private final RolloutOutlooks outlooks;
+
 	private final PlanningProperties planning;
 
 	private final DraftPlans drafts;
@@ -93,7 +94,7 @@ public class RolloutService {
 	public RolloutService(RolloutStore store, TargetRepository targets, PatchCatalog catalog,
 			ConnectorInstances connectors, EventJournal journal, RolloutOperations engine, Windows windows,
 			WindowService windowService, RolloutDeadlines deadlines, RolloutProjections projections,
-			PlanningProperties planning, DraftPlans drafts, Clock clock) {
+			RolloutOutlooks outlooks, PlanningProperties planning, DraftPlans drafts, Clock clock) {
 		this.store = store;
 		this.targets = targets;
 		this.catalog = catalog;
@@ -104,6 +105,7 @@ public class RolloutService {
 		this.windowService = windowService;
 		this.deadlines = deadlines;
 		this.projections = projections;
+		this.outlooks = outlooks;
 		this.planning = planning;
 		this.drafts = drafts;
 		this.clock = clock;
@@ -429,34 +431,12 @@ public class RolloutService {
 		DeploymentCounts totals = waves.stream()
 			.map(WaveView::counts)
 			.reduce(DeploymentCounts.NONE, DeploymentCounts::plus);
-		Optional<Patch> patch = this.catalog.find(rollout.patchId()).map(CatalogEntry::patch);
-		String title = patch.map(Patch::title).orElse(rollout.patchId());
-		Optional<Deadline> deadline = this.deadlines.get(rollout.id());
-		Projection projection = projected && patch.isPresent()
-				? this.projections.ofRollout(rollout, patch.get(), deadline.map(Deadline::at).orElse(null)) : null;
-		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), title, rollout.selector(),
-				rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(), rollout.createdBy(),
-				rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves,
-				rollout.state().isEnded() ? List.of() : waitingFor(rollout.id()), rollout.haltPolicy(),
-				deadline.map(Deadline::at).orElse(null), deadline.map(Deadline::reason).orElse(null),
-				this.windows.forRollout(rollout.id()).windowNames(),
-				rollout.state() == RolloutState.RUNNING ? this.projections.waits(rollout) : List.of(), projection);
-	}
-
-	/**
-	 * Connectors holding this rollout up: down or failing, with targets waiting for them
-	 * or held back.
-	 */
-	private List<ConnectorWait> waitingFor(long rolloutId) {
-		List<ConnectorWait> waits = new ArrayList<>();
-		for (RolloutStore.ConnectorLoad load : this.store.connectorLoad(rolloutId, this.connectors.notUp())) {
-			ConnectorHealth health = this.connectors.health(load.connector());
-			if (load.waiting() > 0 || (load.pending() > 0 && health.status() != ConnectorHealth.Status.UP)) {
-				waits.add(new ConnectorWait(load.connector(), health.status(), health.detail(), health.since(),
-						health.retryAt(), load.waiting(), load.pending()));
-			}
-		}
-		return waits;
+		RolloutOutlooks.Outlook outlook = this.outlooks.of(rollout, projected);
+		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), outlook.patchTitle(),
+				rollout.selector(), rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(),
+				rollout.createdBy(), rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves,
+				outlook.waitingFor(), rollout.haltPolicy(), outlook.deadline(), outlook.deadlineReason(),
+				outlook.windows(), outlook.waitingForWindow(), outlook.projection());
 	}
 
 	/**

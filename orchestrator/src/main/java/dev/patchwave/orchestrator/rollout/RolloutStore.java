@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -194,25 +196,38 @@ public class RolloutStore {
 	/**
 	 * Per connector of a rollout: targets waiting to be resent after an infrastructure
 	 * error, and targets still pending in a running wave behind one of the given
-	 * connectors (those not up). With every connector up, only the targets in flight are
-	 * read, not every pending one.
+	 * connectors (those not up). With every connector up, only the targets in flight
+	 * after an infrastructure error are read, not every pending or dispatched one.
 	 */
 	public List<ConnectorLoad> connectorLoad(long rolloutId, Set<String> notUp) {
-		return this.jdbc.sql("""
-				SELECT t.connector,
-				  SUM(CASE WHEN d.state = 'DISPATCHED' AND d.cause = 'INFRASTRUCTURE_ERROR' AND d.retry_at IS NOT NULL
-				      THEN 1 ELSE 0 END) AS waiting,
-				  SUM(CASE WHEN d.state = 'PENDING' AND w.state = 'RUNNING' THEN 1 ELSE 0 END) AS pending
-				FROM deployment d JOIN target t ON t.id = d.target_id JOIN wave w ON w.id = d.wave_id
-				WHERE d.rollout_id = :rollout AND d.state IN (:states)
-				  AND (d.state = 'DISPATCHED' OR t.connector IN (:notUp))
-				GROUP BY t.connector ORDER BY t.connector""")
-			.param("rollout", rolloutId)
-			.param("states", notUp.isEmpty() ? List.of("DISPATCHED") : List.of("DISPATCHED", "PENDING"))
-			.param("notUp", notUp.isEmpty() ? List.of("") : List.copyOf(notUp))
-			.query((rs, row) -> new ConnectorLoad(rs.getString("connector"), rs.getInt("waiting"),
-					rs.getInt("pending")))
-			.list();
+		Map<String, Integer> waiting = new TreeMap<>();
+		this.jdbc.sql("""
+				SELECT t.connector, COUNT(*) AS n FROM deployment d JOIN target t ON t.id = d.target_id
+				WHERE d.rollout_id = ? AND d.state = 'DISPATCHED' AND d.cause = 'INFRASTRUCTURE_ERROR'
+				  AND d.retry_at IS NOT NULL
+				GROUP BY t.connector""").param(rolloutId).query(rs -> {
+			waiting.put(rs.getString("connector"), rs.getInt("n"));
+		});
+		Map<String, Integer> pending = new TreeMap<>();
+		if (!notUp.isEmpty()) {
+			this.jdbc.sql("""
+					SELECT t.connector, COUNT(*) AS n
+					FROM deployment d JOIN target t ON t.id = d.target_id JOIN wave w ON w.id = d.wave_id
+					WHERE d.rollout_id = :rollout AND d.state = 'PENDING' AND w.state = 'RUNNING'
+					  AND t.connector IN (:notUp)
+					GROUP BY t.connector""")
+				.param("rollout", rolloutId)
+				.param("notUp", List.copyOf(notUp))
+				.query(rs -> {
+					pending.put(rs.getString("connector"), rs.getInt("n"));
+				});
+		}
+		Set<String> connectors = new TreeSet<>(waiting.keySet());
+		connectors.addAll(pending.keySet());
+		return connectors.stream()
+			.map(connector -> new ConnectorLoad(connector, waiting.getOrDefault(connector, 0),
+					pending.getOrDefault(connector, 0)))
+			.toList();
 	}
 
 	/**

@@ -30,6 +30,12 @@ public class TargetService {
 	/** Problems an import reports at most: enough to fix a file by, bounded in size. */
 	private static final int IMPORT_PROBLEMS = 100;
 
+	/**
+	 * Targets written at once after which the database is asked to look at the tables
+	 * again.
+	 */
+	private static final int STATISTICS_AFTER = 1_000;
+
 	private final TargetRepository targets;
 
 	private final ConnectorInstances connectors;
@@ -59,6 +65,7 @@ public class TargetService {
 		}
 		batch.requireValid();
 		int created = this.targets.upsert(specs);
+		refreshStatisticsAfter(specs.size());
 		return new UpsertResult(created, specs.size() - created);
 	}
 
@@ -105,7 +112,14 @@ public class TargetService {
 		if (writtenAndCreated[0] == 0) {
 			throw new InvalidInputException("$", "no targets to import");
 		}
+		refreshStatisticsAfter(writtenAndCreated[0]);
 		return new UpsertResult(writtenAndCreated[1], writtenAndCreated[0] - writtenAndCreated[1]);
+	}
+
+	private void refreshStatisticsAfter(int written) {
+		if (written >= STATISTICS_AFTER) {
+			this.targets.refreshStatistics();
+		}
 	}
 
 	private Set<String> knownConnectors() {

@@ -1,0 +1,110 @@
+package dev.patchwave.orchestrator.rollout;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.patchwave.common.connector.ConnectorHealth;
+import dev.patchwave.common.patch.Patch;
+import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.orchestrator.connector.ConnectorInstances;
+import dev.patchwave.orchestrator.patch.PatchCatalog;
+import dev.patchwave.orchestrator.patch.PatchCatalog.CatalogEntry;
+import dev.patchwave.orchestrator.plan.PlanningProperties.Deadline;
+import dev.patchwave.orchestrator.window.Windows;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a reader of a rollout is told beside its counts: its patch, deadline and windows,
+ * the connectors and windows holding it up, and its projected finish. The projection
+ * takes a pass over every open target, and the rest several queries; twenty clients
+ * reading a rollout of 100,000 must not each pay that, nor wait while one does. So those
+ * are served for {@link #FRESH} and then renewed in the background, the older ones served
+ * meanwhile; a change of the rollout's row (its state above all) renews them at once. The
+ * counts, the waves and what holds the rollout up now are always read live.
+ */
+@Component
+class RolloutOutlooks {
+
+	private static final Duration FRESH = Duration.ofSeconds(2);
+
+	private final RolloutStore store;
+
+	private final PatchCatalog catalog;
+
+	private final RolloutDeadlines deadlines;
+
+	private final RolloutProjections projections;
+
+	private final Windows windows;
+
+	private final ConnectorInstances connectors;
+
+	private final LoadingCache<Seen, Outlook> outlooks = Caffeine.newBuilder()
+		.refreshAfterWrite(FRESH)
+		.expireAfterAccess(Duration.ofMinutes(1))
+		.maximumSize(1_000)
+		.build(this::outlook);
+
+	RolloutOutlooks(RolloutStore store, PatchCatalog catalog, RolloutDeadlines deadlines,
+			RolloutProjections projections, Windows windows, ConnectorInstances connectors) {
+		this.store = store;
+		this.catalog = catalog;
+		this.deadlines = deadlines;
+		this.projections = projections;
+		this.windows = windows;
+		this.connectors = connectors;
+	}
+
+	/** The rollout's outlook, with its projection if {@code projected}. */
+	Outlook of(RolloutRow rollout, boolean projected) {
+		Outlook slow = this.outlooks.get(new Seen(rollout, projected));
+		// what holds a running rollout up right now is read live: a wave waiting for a
+		// window or a connector must say so as soon as it does
+		return new Outlook(slow.patchTitle(), rollout.state().isEnded() ? List.of() : waitingFor(rollout.id()),
+				slow.deadline(), slow.deadlineReason(), slow.windows(),
+				rollout.state() == RolloutState.RUNNING ? this.projections.waits(rollout) : List.of(),
+				slow.projection());
+	}
+
+	private Outlook outlook(Seen seen) {
+		RolloutRow rollout = seen.rollout();
+		Optional<Patch> patch = this.catalog.find(rollout.patchId()).map(CatalogEntry::patch);
+		Optional<Deadline> deadline = this.deadlines.get(rollout.id());
+		Projection projection = seen.projected() && patch.isPresent()
+				? this.projections.ofRollout(rollout, patch.get(), deadline.map(Deadline::at).orElse(null)) : null;
+		return new Outlook(patch.map(Patch::title).orElse(rollout.patchId()), List.of(),
+				deadline.map(Deadline::at).orElse(null), deadline.map(Deadline::reason).orElse(null),
+				this.windows.forRollout(rollout.id()).windowNames(), List.of(), projection);
+	}
+
+	/**
+	 * Connectors holding this rollout up: down or failing, with targets waiting for them
+	 * or held back.
+	 */
+	private List<ConnectorWait> waitingFor(long rolloutId) {
+		List<ConnectorWait> waits = new ArrayList<>();
+		for (RolloutStore.ConnectorLoad load : this.store.connectorLoad(rolloutId, this.connectors.notUp())) {
+			ConnectorHealth health = this.connectors.health(load.connector());
+			if (load.waiting() > 0 || (load.pending() > 0 && health.status() != ConnectorHealth.Status.UP)) {
+				waits.add(new ConnectorWait(load.connector(), health.status(), health.detail(), health.since(),
+						health.retryAt(), load.waiting(), load.pending()));
+			}
+		}
+		return waits;
+	}
+
+	/** A rollout as a reader saw it, and whether the reader asked for its projection. */
+	private record Seen(RolloutRow rollout, boolean projected) {
+
+	}
+
+	record Outlook(String patchTitle, List<ConnectorWait> waitingFor, Instant deadline, String deadlineReason,
+			List<String> windows, List<WindowWait> waitingForWindow, Projection projection) {
+
+	}
+
+}
