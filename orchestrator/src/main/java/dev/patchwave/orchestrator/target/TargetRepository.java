@@ -266,15 +266,22 @@ public class TargetRepository {
 		return spec.labels() == null ? Map.of() : spec.labels();
 	}
 
-	/** Records the versions targets run now, in one JDBC batch. */
+	/** Records the versions targets run now, in one statement. */
 	public void recordInstalledVersions(Map<Long, Version> versions) {
-		Timestamp now = Timestamp.from(this.clock.instant());
-		this.template.batchUpdate("UPDATE target SET installed_version = ?, updated_at = ? WHERE id = ?",
-				List.copyOf(versions.entrySet()), 500, (ps, entry) -> {
-					ps.setString(1, entry.getValue().toString());
-					ps.setTimestamp(2, now);
-					ps.setLong(3, entry.getKey());
-				});
+		if (versions.isEmpty()) {
+			return;
+		}
+		List<Map.Entry<Long, Version>> entries = List.copyOf(versions.entrySet());
+		// one statement for the whole batch, the versions as arrays, in both databases
+		this.jdbc.sql("""
+				MERGE INTO target t
+				USING (SELECT * FROM UNNEST(CAST(? AS BIGINT ARRAY), CAST(? AS VARCHAR ARRAY)) AS u (id, version)) v
+				ON t.id = v.id
+				WHEN MATCHED THEN UPDATE SET installed_version = v.version, updated_at = ?""")
+			.params(entries.stream().map(Map.Entry::getKey).toArray(Long[]::new),
+					entries.stream().map(entry -> entry.getValue().toString()).toArray(String[]::new),
+					Timestamp.from(this.clock.instant()))
+			.update();
 	}
 
 	public void recordInstalledVersion(long targetId, Version version) {
