@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.FilePayload;
@@ -21,9 +18,8 @@ import com.microsoft.playwright.options.RequestOptions;
 import com.microsoft.playwright.options.SelectOption;
 import dev.patchwave.web.ApiClient;
 import dev.patchwave.web.PatchwaveWebTest;
+import dev.patchwave.web.browser.Chromium;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,16 +42,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @PatchwaveWebTest
 class DashboardBrowserTest {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
 	private static final String PATCH = "apex-central-2019-cp-7190";
 
 	/** The page's background in dark mode: {@code --page} in patchwave.css. */
 	private static final String DARK_PAGE = "rgb(16, 21, 28)";
 
-	private static Playwright playwright;
-
-	private static Browser browser;
+	private static Chromium chromium;
 
 	@LocalServerPort
 	int port;
@@ -67,35 +59,17 @@ class DashboardBrowserTest {
 	private Page page;
 
 	@RegisterExtension
-	final AfterTestExecutionCallback screenshotOnFailure = extension -> {
-		if (extension.getExecutionException().isPresent() && this.page != null) {
-			this.page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-				.setPath(Path.of("target", "playwright", extension.getRequiredTestMethod().getName() + ".png")));
-		}
-	};
+	final AfterTestExecutionCallback screenshotOnFailure = Chromium.screenshotOnFailure(() -> this.page);
 
 	@BeforeAll
 	static void launchChromium() {
-		assertThat(Files.isExecutable(CHROMIUM))
-			.withFailMessage("The browser tests need Chromium at %s; install it with: apt-get install -y chromium",
-					CHROMIUM)
-			.isTrue();
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-						"--disable-background-networking", "--disable-component-update", "--disable-sync")));
-		// rollouts run on real timers; 30 s leaves a slow machine room without hiding a
-		// page that never updates
-		PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+		chromium = Chromium.launch();
 	}
 
 	@AfterAll
 	static void closeChromium() {
-		if (playwright != null) {
-			playwright.close();
+		if (chromium != null) {
+			chromium.close();
 		}
 	}
 
@@ -547,7 +521,7 @@ class DashboardBrowserTest {
 	@Test
 	void everyPageFitsA390PixelScreenAndFollowsTheSystemsDarkMode() {
 		long id = rolloutInOneWave();
-		this.context = browser
+		this.context = chromium.browser()
 			.newContext(new Browser.NewContextOptions().setViewportSize(390, 844).setColorScheme(ColorScheme.DARK));
 		this.page = this.context.newPage();
 		this.page.navigate(url("/login"));
@@ -566,7 +540,7 @@ class DashboardBrowserTest {
 	@Test
 	void theSignInPageIsOursPointsToTheDemoPasswordAndLeadsBackToThePageAskedFor() {
 		long id = rolloutInOneWave();
-		this.context = browser.newContext();
+		this.context = chromium.browser().newContext();
 		this.page = this.context.newPage();
 		this.page.navigate(url("/rollouts/" + id));
 		assertThat(this.page).hasURL(url("/login"));
@@ -677,7 +651,7 @@ class DashboardBrowserTest {
 	}
 
 	private void signIn(String user) {
-		this.context = browser.newContext();
+		this.context = chromium.browser().newContext();
 		this.page = this.context.newPage();
 		this.page.navigate(url("/login"));
 		signInOnThisPage(user);

@@ -4,18 +4,13 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.patchwave.web.ApiClient;
 import dev.patchwave.web.PatchwaveWebTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.patchwave.web.browser.Chromium;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,15 +35,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @PatchwaveWebTest
 class PlanningBrowserTest {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
 	private static final String PATCH = "apex-central-2019-cp-7190";
 
 	private static final String PROBE = "<img src=x onerror=\"window.__xss=1\">";
 
-	private static Playwright playwright;
-
-	private static Browser browser;
+	private static Chromium chromium;
 
 	@LocalServerPort
 	int port;
@@ -62,31 +53,17 @@ class PlanningBrowserTest {
 	private Page page;
 
 	@RegisterExtension
-	final AfterTestExecutionCallback screenshotOnFailure = extension -> {
-		if (extension.getExecutionException().isPresent() && this.page != null) {
-			this.page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-				.setPath(Path.of("target", "playwright", extension.getRequiredTestMethod().getName() + ".png")));
-		}
-	};
+	final AfterTestExecutionCallback screenshotOnFailure = Chromium.screenshotOnFailure(() -> this.page);
 
 	@BeforeAll
 	static void launchChromium() {
-		assertThat(Files.isExecutable(CHROMIUM)).withFailMessage("The browser tests need Chromium at %s", CHROMIUM)
-			.isTrue();
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-						"--disable-background-networking", "--disable-component-update", "--disable-sync")));
-		PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+		chromium = Chromium.launch();
 	}
 
 	@AfterAll
 	static void closeChromium() {
-		if (playwright != null) {
-			playwright.close();
+		if (chromium != null) {
+			chromium.close();
 		}
 	}
 
@@ -260,7 +237,7 @@ class PlanningBrowserTest {
 
 	private List<String> watchForPolicyViolations() {
 		List<String> violations = new CopyOnWriteArrayList<>();
-		this.context = browser.newContext();
+		this.context = chromium.browser().newContext();
 		this.page = this.context.newPage();
 		this.page.onConsoleMessage(message -> {
 			if (message.text().contains("Content Security Policy")) {
@@ -319,7 +296,7 @@ class PlanningBrowserTest {
 
 	private void signIn(String user) {
 		if (this.context == null) {
-			this.context = browser.newContext();
+			this.context = chromium.browser().newContext();
 			this.page = this.context.newPage();
 		}
 		this.page.navigate(url("/login"));

@@ -3,20 +3,14 @@ package dev.patchwave.web.token;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.patchwave.web.ApiClient;
 import dev.patchwave.web.PatchwaveWebTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.patchwave.web.browser.Chromium;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -33,11 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @PatchwaveWebTest
 class TokenPagesBrowserTest {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static Playwright playwright;
-
-	private static Browser browser;
+	private static Chromium chromium;
 
 	@LocalServerPort
 	int port;
@@ -53,30 +43,19 @@ class TokenPagesBrowserTest {
 
 	@BeforeAll
 	static void launchChromium() {
-		assertThat(Files.isExecutable(CHROMIUM))
-			.withFailMessage("The browser tests need Chromium at %s; install it with: apt-get install -y chromium",
-					CHROMIUM)
-			.isTrue();
-		playwright = Playwright
-			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-						"--disable-background-networking", "--disable-component-update", "--disable-sync")));
-		PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+		chromium = Chromium.launch();
 	}
 
 	@AfterAll
 	static void closeChromium() {
-		if (playwright != null) {
-			playwright.close();
+		if (chromium != null) {
+			chromium.close();
 		}
 	}
 
 	@BeforeEach
 	void signInAsTheViewer() {
-		this.context = browser.newContext();
+		this.context = chromium.browser().newContext();
 		this.context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
 		this.page = this.context.newPage();
 		// names what broke the policy, should a new Swagger UI break it
