@@ -9,6 +9,7 @@ import dev.patchwave.orchestrator.target.TargetRepository;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /** How much of the fleet still runs a patched product below its fixed version. */
@@ -19,23 +20,30 @@ public class FleetExposure {
 
 	private final TargetRepository targets;
 
-	private final ExposureProperties properties;
-
-	private final LoadingCache<Boolean, List<Exposure>> counted;
+	/** The exposure as served: counted on every read, or kept for a while. */
+	private final Supplier<List<Exposure>> served;
 
 	public FleetExposure(PatchCatalog catalog, TargetRepository targets, ExposureProperties properties) {
 		this.catalog = catalog;
 		this.targets = targets;
-		this.properties = properties;
-		this.counted = Caffeine.newBuilder()
-			.refreshAfterWrite(properties.freshFor().isZero() ? Duration.ofNanos(1) : properties.freshFor())
-			.expireAfterAccess(Duration.ofMinutes(1))
-			.build(fleet -> count());
+		Duration fresh = properties.freshFor();
+		if (fresh.isZero()) {
+			this.served = this::count;
+		}
+		else {
+			LoadingCache<Boolean, List<Exposure>> counted = Caffeine.newBuilder()
+				.refreshAfterWrite(fresh)
+				// a reader who comes back after a long while waits for a new count rather
+				// than being shown an old one while it is renewed
+				.expireAfterWrite(fresh.multipliedBy(5))
+				.build(fleet -> count());
+			this.served = () -> counted.get(Boolean.TRUE);
+		}
 	}
 
 	/** Every patch's exposure, counted at most {@code freshFor} ago. */
 	public List<Exposure> all() {
-		return this.properties.freshFor().isZero() ? count() : this.counted.get(Boolean.TRUE);
+		return this.served.get();
 	}
 
 	private List<Exposure> count() {

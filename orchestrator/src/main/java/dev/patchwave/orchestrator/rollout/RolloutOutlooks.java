@@ -31,6 +31,12 @@ class RolloutOutlooks {
 
 	private static final Duration FRESH = Duration.ofSeconds(2);
 
+	/**
+	 * The oldest outlook ever served: a reader who comes back after a long while waits
+	 * for a new one rather than being shown an old one while it is renewed.
+	 */
+	private static final Duration OLDEST = FRESH.multipliedBy(5);
+
 	private final RolloutStore store;
 
 	private final PatchCatalog catalog;
@@ -45,7 +51,7 @@ class RolloutOutlooks {
 
 	private final LoadingCache<Seen, Outlook> outlooks = Caffeine.newBuilder()
 		.refreshAfterWrite(FRESH)
-		.expireAfterAccess(Duration.ofMinutes(1))
+		.expireAfterWrite(OLDEST)
 		.maximumSize(1_000)
 		.build(this::outlook);
 
