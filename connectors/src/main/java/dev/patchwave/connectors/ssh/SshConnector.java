@@ -107,10 +107,11 @@ public final class SshConnector implements Connector {
 		}
 		submit(mine, () -> {
 			InstallResult result = outcome(() -> install(request, steps(request.patch())));
-			if (result.cause().isInfrastructureError()) {
-				// Nothing ran on the target, so a resend of the key must really install.
-				this.installs.remove(request.idempotencyKey(), mine);
-			}
+			// Only installs under way are kept here, for a resend to join. A finished key
+			// is answered by the marker on the host, which outlives this node: keeping
+			// every outcome and output tail would grow with the fleet. After an
+			// infrastructure error nothing ran, so a resend must really install.
+			this.installs.remove(request.idempotencyKey(), mine);
 			logger.info("Install of {} on {} (key {}) ended {}", request.patch().id(), request.target().name(),
 					request.idempotencyKey(), result.cause());
 			return result;

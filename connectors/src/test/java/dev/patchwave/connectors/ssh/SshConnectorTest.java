@@ -333,6 +333,22 @@ class SshConnectorTest {
 	}
 
 	@Test
+	void aFinishedInstallIsNotKeptInMemoryAndItsKeyIsAnsweredByTheHostWithoutRunningAgain() throws Exception {
+		Target target = target("web-41", 1, "ok");
+		InstallRequest request = request("forgotten", target);
+		SshConnector connector = connector();
+		InstallResult first = await(connector.install(request));
+
+		InstallResult again = await(connector.install(request));
+
+		assertThat(first.cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(again.cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(again.installedVersion()).isEqualTo(first.installedVersion());
+		assertThat(again.message()).contains("ran before under this key, exit code 0");
+		assertThat(hosts.runs("web-41")).isOne();
+	}
+
+	@Test
 	void labelValuesCannotInjectCommands() throws Exception {
 		Path pwned = Path.of("/tmp/pwned-" + UUID.randomUUID());
 		String malicious = "x'; touch " + pwned + "; '";
