@@ -2,13 +2,13 @@ package dev.patchwave.orchestrator.rollout;
 
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.orchestrator.rollout.RolloutStore.Settlement;
+import dev.patchwave.orchestrator.Databases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,16 +37,7 @@ class DeploymentBatches {
 	DeploymentBatches(JdbcTemplate template, WaveTallies tallies, DataSource dataSource) {
 		this.template = template;
 		this.tallies = tallies;
-		this.postgres = isPostgres(dataSource);
-	}
-
-	private static boolean isPostgres(DataSource dataSource) {
-		try (Connection connection = dataSource.getConnection()) {
-			return connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Cannot tell which database holds the deployments", ex);
-		}
+		this.postgres = Databases.isPostgres(dataSource);
 	}
 
 	boolean[] markDispatched(List<DeploymentRow> deployments, List<String> keys, Timestamp at) {

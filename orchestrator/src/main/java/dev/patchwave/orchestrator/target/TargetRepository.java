@@ -5,7 +5,7 @@ import dev.patchwave.common.target.LabelSelector;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.orchestrator.InputLimits;
 import dev.patchwave.orchestrator.Page;
-import java.sql.Connection;
+import dev.patchwave.orchestrator.Databases;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -55,16 +55,7 @@ public class TargetRepository {
 		this.template = template;
 		this.json = json;
 		this.clock = clock;
-		this.postgres = isPostgres(dataSource);
-	}
-
-	private static boolean isPostgres(DataSource dataSource) {
-		try (Connection connection = dataSource.getConnection()) {
-			return connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Cannot tell which database holds the targets", ex);
-		}
+		this.postgres = Databases.isPostgres(dataSource);
 	}
 
 	public List<Target> all() {

@@ -456,10 +456,12 @@ class DashboardBrowserTest {
 		assertThat(this.page.evaluate("window.__xss")).isNull();
 	}
 
-	@Test
-	void theExposureBreakdownCountsHostsBySiteAndListsThemWithFilters() {
-		String site = "s" + this.run;
-		registerFleet(3, Set.of(2), Map.of("app", "apex-central", "site", site, "tier", "critical"));
+	/**
+	 * Three Apex hosts at the site, the given one failing, rolled out to completion with
+	 * that failure; signed in as the viewer on the rollout's page.
+	 */
+	private void completedWithOneFailure(String site, int failing) {
+		registerFleet(3, Set.of(failing), Map.of("app", "apex-central", "site", site, "tier", "critical"));
 		long id = createRollout(
 				List.of(Map.of("name", "all", "size", "100%", "maxConcurrency", 3, "failureThreshold", "1")));
 		this.apexRollouts.add(id);
@@ -467,6 +469,12 @@ class DashboardBrowserTest {
 		signIn("viewer");
 		this.page.navigate(url("/rollouts/" + id));
 		assertThat(this.page.getByTestId("rollout-state")).hasAttribute("data-state", "COMPLETED_WITH_FAILURES");
+	}
+
+	@Test
+	void theExposureBreakdownCountsHostsBySiteAndListsThemWithFilters() {
+		String site = "s" + this.run;
+		completedWithOneFailure(site, 2);
 
 		this.page.navigate(url("/"));
 		this.page.getByTestId("exposure-" + PATCH).getByRole(AriaRole.LINK).first().click();
@@ -490,14 +498,7 @@ class DashboardBrowserTest {
 	@Test
 	void theLeadershipReportShowsExposureNowAndAtStartBySiteAndWhatNeedsAttentionAndPrints() {
 		String site = "r" + this.run;
-		registerFleet(3, Set.of(3), Map.of("app", "apex-central", "site", site, "tier", "critical"));
-		long id = createRollout(
-				List.of(Map.of("name", "all", "size", "100%", "maxConcurrency", 3, "failureThreshold", "1")));
-		this.apexRollouts.add(id);
-		new ApiClient(this.port, "operator").post("/api/v1/rollouts/%d/start".formatted(id));
-		signIn("viewer");
-		this.page.navigate(url("/rollouts/" + id));
-		assertThat(this.page.getByTestId("rollout-state")).hasAttribute("data-state", "COMPLETED_WITH_FAILURES");
+		completedWithOneFailure(site, 3);
 
 		this.page.navigate(url("/exposure/" + PATCH));
 		this.page.getByTestId("open-report").click();
