@@ -7,6 +7,7 @@ import dev.patchwave.orchestrator.connector.SecretsProperties;
 import dev.patchwave.orchestrator.engine.EngineProperties;
 import dev.patchwave.orchestrator.patch.ExposureProperties;
 import dev.patchwave.orchestrator.plan.PlanningProperties;
+import dev.patchwave.orchestrator.rollout.RolloutReadProperties;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,7 +24,7 @@ import org.springframework.context.annotation.PropertySource;
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
 @EnableConfigurationProperties({ EngineProperties.class, SecretsProperties.class, ProbeProperties.class,
-		PlanningProperties.class, ExposureProperties.class })
+		PlanningProperties.class, ExposureProperties.class, RolloutReadProperties.class })
 @PropertySource("classpath:patchwave-orchestrator.properties")
 public class OrchestratorConfiguration {
 

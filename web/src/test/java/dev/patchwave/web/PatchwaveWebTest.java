@@ -23,8 +23,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 				"patchwave.demo.password-file=target/demo-password.txt", "patchwave.engine.retry-backoff=PT0.2S",
 				"patchwave.engine.max-retry-backoff=PT1S", "patchwave.engine.reconcile-interval=PT2S",
 				"patchwave.secrets.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-				// tests read the exposure right after changing the fleet
-				"patchwave.exposure.fresh-for=0s" })
+				// tests read the exposure and connectors' waits right after changing them
+				"patchwave.exposure.fresh-for=0s", "patchwave.rollout-reads.fresh-for=0s" })
 @PostgresTest
 public @interface PatchwaveWebTest {
 

@@ -46,12 +46,18 @@ public final class FleetBench {
 		System.out.println();
 		System.out.println("Patchwave fleet bench: the application jar in its own JVM on PostgreSQL; targets registered"
 				+ " and the rollout created and started through the API, " + this.settings.readers()
-				+ " clients reading GET rollout and GET patches (exposure) while it runs");
+				+ " clients reading GET rollout and GET patches (exposure) while it runs, " + pace());
 		System.out.printf("Cores: %d; load average %.2f when the fleet bench started%n",
 				Runtime.getRuntime().availableProcessors(), load);
 		measurements.forEach(measurement -> System.out.print(measurement.report(this.settings.heap())));
 		System.out.println();
 		return measurements.stream().allMatch(measurement -> measurement.problems().isEmpty());
+	}
+
+	private String pace() {
+		Duration interval = this.settings.readerInterval();
+		return interval.isZero() ? "each as fast as the server answers" : "each once every %d ms (%.0f reads/s in all)"
+			.formatted(interval.toMillis(), this.settings.readers() * 1000.0 / interval.toMillis());
 	}
 
 	/** Measures the scenarios on one server, one after the other. */
@@ -93,7 +99,7 @@ public final class FleetBench {
 		JsonNode rollout;
 		Map<String, Latencies> reads;
 		try (Readers readers = Readers.start(api, viewer, List.of("/api/v1/rollouts/" + id, "/api/v1/patches"),
-				this.settings.readers())) {
+				this.settings.readers(), this.settings.readerInterval())) {
 			rollout = awaitEnd(api, admin, id, server);
 			reads = readers.latencies();
 		}
@@ -155,6 +161,10 @@ public final class FleetBench {
 	/**
 	 * @param scenarios the rollouts to measure, see {@link Scenario}
 	 * @param readers how many clients read the API while a rollout runs
+	 * @param readerInterval how often each of them reads: a dashboard polls every few
+	 * seconds, so the default of 100 ms is a busy client; zero reads as fast as the
+	 * server answers, which on a machine shared with the server measures how reads and
+	 * the engine compete for its cores rather than how fast a read is
 	 * @param heap the server's -Xmx
 	 * @param jar the application jar
 	 * @param jdbcUrl a PostgreSQL database to run on, or empty for a throwaway one on
@@ -163,9 +173,9 @@ public final class FleetBench {
 	 * @param jvmOptions more options for the server's JVM, such as a flight recording
 	 */
 	public record Settings(@DefaultValue("100000x2000@2s") List<Scenario> scenarios, @DefaultValue("20") int readers,
-			@DefaultValue("512m") String heap, @DefaultValue("../web/target/patchwave.jar") Path jar,
-			@DefaultValue("") String jdbcUrl, @DefaultValue("PT15M") Duration timeout,
-			@DefaultValue("") List<String> jvmOptions) {
+			@DefaultValue("PT0.1S") Duration readerInterval, @DefaultValue("512m") String heap,
+			@DefaultValue("../web/target/patchwave.jar") Path jar, @DefaultValue("") String jdbcUrl,
+			@DefaultValue("PT15M") Duration timeout, @DefaultValue("") List<String> jvmOptions) {
 
 	}
 

@@ -1,14 +1,19 @@
 package dev.patchwave.bench.fleet;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Clients reading the API as fast as it answers, as dashboards and scripts do while a
- * rollout runs: each reads the given paths in turn, one request at a time.
+ * Clients reading the API while a rollout runs, as dashboards and scripts do: each reads
+ * the given paths in turn, one request at a time, either once per interval or, with a
+ * zero interval, as fast as the server answers. A paced client's latency is counted from
+ * when its request was due, not from when it went out, so a slow answer that delays the
+ * next request is not hidden (no coordinated omission).
  */
 final class Readers implements AutoCloseable {
 
@@ -23,15 +28,23 @@ final class Readers implements AutoCloseable {
 	private Readers() {
 	}
 
-	static Readers start(ApiClient api, String authorization, List<String> paths, int clients) {
+	static Readers start(ApiClient api, String authorization, List<String> paths, int clients, Duration interval) {
 		Readers readers = new Readers();
 		paths.forEach(path -> readers.latencies.put(path, new Latencies(CAPACITY)));
+		long every = interval.toNanos();
+		long start = System.nanoTime();
 		for (int i = 0; i < clients; i++) {
 			int first = i;
+			// spread over the interval, so that the clients do not all ask at once
+			long firstDue = start + every * i / clients;
 			readers.threads.add(Thread.ofPlatform().name("reader-" + i).start(() -> {
+				long due = firstDue;
 				for (int n = first; readers.running.get(); n++) {
+					if (every > 0) {
+						waitUntil(due, readers.running);
+					}
+					long started = every > 0 ? due : System.nanoTime();
 					String path = paths.get(n % paths.size());
-					long started = System.nanoTime();
 					boolean ok;
 					try {
 						ok = api.status(path, authorization) == 200;
@@ -40,10 +53,20 @@ final class Readers implements AutoCloseable {
 						ok = false;
 					}
 					readers.latencies.get(path).record(System.nanoTime() - started, ok);
+					due += every;
 				}
 			}));
 		}
 		return readers;
+	}
+
+	/**
+	 * Pacing a client, not waiting for an event: there is nothing to wait on but time.
+	 */
+	private static void waitUntil(long due, AtomicBoolean running) {
+		for (long left = due - System.nanoTime(); left > 0 && running.get(); left = due - System.nanoTime()) {
+			LockSupport.parkNanos(left);
+		}
 	}
 
 	Map<String, Latencies> latencies() {

@@ -19,7 +19,7 @@ class FleetBenchSmokeTest {
 	@Test
 	void aFleetImportedAsCsvIsRolledOutThroughTheApiWhileClientsReadIt() throws Exception {
 		Scenario scenario = Scenario.of("300x50@100ms");
-		FleetBench bench = new FleetBench(new FleetBench.Settings(List.of(scenario), 4, "384m",
+		FleetBench bench = new FleetBench(new FleetBench.Settings(List.of(scenario), 4, Duration.ZERO, "384m",
 				Path.of("../web/target/patchwave.jar"), "", Duration.ofMinutes(3), List.of()));
 
 		List<FleetMeasurement> measurements = bench.measure(List.of(scenario));

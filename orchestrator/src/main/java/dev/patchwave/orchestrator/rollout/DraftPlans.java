@@ -1,10 +1,12 @@
 package dev.patchwave.orchestrator.rollout;
 
 import dev.patchwave.common.rollout.RolloutState;
+import dev.patchwave.orchestrator.event.RolloutChanged;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -18,8 +20,11 @@ class DraftPlans {
 
 	private final JdbcClient jdbc;
 
-	DraftPlans(JdbcClient jdbc) {
+	private final ApplicationEventPublisher publisher;
+
+	DraftPlans(JdbcClient jdbc, ApplicationEventPublisher publisher) {
 		this.jdbc = jdbc;
+		this.publisher = publisher;
 	}
 
 	/**
@@ -27,9 +32,14 @@ class DraftPlans {
 	 * is not (any more).
 	 */
 	boolean claim(long rolloutId) {
-		return this.jdbc.sql("UPDATE rollout SET version = version + 1 WHERE id = ? AND state = ?")
+		boolean claimed = this.jdbc.sql("UPDATE rollout SET version = version + 1 WHERE id = ? AND state = ?")
 			.params(rolloutId, RolloutState.DRAFT.name())
 			.update() == 1;
+		if (claimed) {
+			// readers are told once the change is committed
+			this.publisher.publishEvent(new RolloutChanged(rolloutId));
+		}
+		return claimed;
 	}
 
 	/** Takes the draft's waves, deployments and windows off, for a new plan. */

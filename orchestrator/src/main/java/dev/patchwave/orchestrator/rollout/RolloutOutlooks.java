@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  * reading a rollout of 100,000 must not each pay that, nor wait while one does. So those
  * are served for {@link #FRESH} and then renewed in the background, the older ones served
  * meanwhile; a change of the rollout's row (its state above all) renews them at once. The
- * counts, the waves and what holds the rollout up now are always read live.
+ * counts, the waves and what holds the rollout up now are read whenever a view is built
+ * (see {@link RolloutViews}).
  */
 @Component
 class RolloutOutlooks {

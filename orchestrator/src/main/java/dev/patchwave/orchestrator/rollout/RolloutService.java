@@ -83,7 +83,7 @@ public class RolloutService {
 
 	private final RolloutProjections projections;
 
-	private final RolloutOutlooks outlooks;
+	private final RolloutViews views;
 
 	private final PlanningProperties planning;
 
@@ -93,8 +93,8 @@ public class RolloutService {
 
 	public RolloutService(RolloutStore store, TargetRepository targets, PatchCatalog catalog,
 			ConnectorInstances connectors, EventJournal journal, RolloutOperations engine, Windows windows,
-			WindowService windowService, RolloutDeadlines deadlines, RolloutProjections projections,
-			RolloutOutlooks outlooks, PlanningProperties planning, DraftPlans drafts, Clock clock) {
+			WindowService windowService, RolloutDeadlines deadlines, RolloutProjections projections, RolloutViews views,
+			PlanningProperties planning, DraftPlans drafts, Clock clock) {
 		this.store = store;
 		this.targets = targets;
 		this.catalog = catalog;
@@ -105,7 +105,7 @@ public class RolloutService {
 		this.windowService = windowService;
 		this.deadlines = deadlines;
 		this.projections = projections;
-		this.outlooks = outlooks;
+		this.views = views;
 		this.planning = planning;
 		this.drafts = drafts;
 		this.clock = clock;
@@ -321,23 +321,24 @@ public class RolloutService {
 
 	}
 
+	/** The rollout as it stands now, without its projection. */
 	public RolloutView get(long id) {
 		RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
-		return view(rollout, false);
+		return this.views.of(rollout, false);
 	}
 
 	/**
-	 * The rollout with its projected timeline from where it stands, unless it has ended.
+	 * The rollout with its projected timeline from where it stands, unless it has ended;
+	 * as polled while it runs, see {@link RolloutViews}.
 	 */
 	public RolloutView detail(long id) {
-		RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
-		return view(rollout, !rollout.state().isEnded());
+		return this.views.detail(id);
 	}
 
 	public Page<RolloutView> list(int page, int size) {
 		List<RolloutView> views = this.store.rollouts(page, size)
 			.stream()
-			.map(rollout -> view(rollout, false))
+			.map(rollout -> this.views.of(rollout, false))
 			.toList();
 		return new Page<>(views, page, size, this.store.countRollouts());
 	}
@@ -420,23 +421,6 @@ public class RolloutService {
 		if (!overlaps.isEmpty()) {
 			throw new ConflictException(RolloutStore.Overlap.describe(overlaps));
 		}
-	}
-
-	private RolloutView view(RolloutRow rollout, boolean projected) {
-		Map<Long, Map<DeploymentState, Integer>> counts = this.store.countsByWave(rollout.id());
-		List<WaveView> waves = this.store.waves(rollout.id())
-			.stream()
-			.map(wave -> WaveView.of(wave, DeploymentCounts.of(counts.getOrDefault(wave.id(), Map.of()))))
-			.toList();
-		DeploymentCounts totals = waves.stream()
-			.map(WaveView::counts)
-			.reduce(DeploymentCounts.NONE, DeploymentCounts::plus);
-		RolloutOutlooks.Outlook outlook = this.outlooks.of(rollout, projected);
-		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), outlook.patchTitle(),
-				rollout.selector(), rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(),
-				rollout.createdBy(), rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves,
-				outlook.waitingFor(), rollout.haltPolicy(), outlook.deadline(), outlook.deadlineReason(),
-				outlook.windows(), outlook.waitingForWindow(), outlook.projection());
 	}
 
 	/**
