@@ -2,7 +2,6 @@ package dev.patchwave.orchestrator.rollout;
 
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.patch.Patch;
-import dev.patchwave.common.target.LabelSelector;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.InputLimits;
@@ -87,7 +86,7 @@ class RolloutProjections {
 	 */
 	Projection ofRollout(RolloutRow rollout, Patch patch, Instant deadline) {
 		Instant now = this.clock.instant();
-		Map<Long, Target> byId = selected(rollout);
+		Map<Long, Target> byId = this.targets.openInRollout(rollout.id());
 		List<DeploymentRow> open = new ArrayList<>(this.store.inState(rollout.id(), DeploymentState.PENDING));
 		open.addAll(this.store.dispatched(rollout.id()));
 		open.removeIf(deployment -> deployment.state() == DeploymentState.PENDING
@@ -131,7 +130,7 @@ class RolloutProjections {
 			return List.of();
 		}
 		Instant now = this.clock.instant();
-		Map<Long, Target> byId = selected(rollout);
+		Map<Long, Target> byId = this.targets.openInRollout(rollout.id());
 		Map<String, WindowWait> waits = new TreeMap<>();
 		for (DeploymentRow deployment : this.store.inState(rollout.id(), DeploymentState.PENDING)) {
 			if (deployment.wave() != running.position()) {
@@ -211,13 +210,7 @@ class RolloutProjections {
 		return new Work(target.name(), own, expected, dispatchedAt == null ? null : dispatchedAt.plus(expected));
 	}
 
-	private Map<Long, Target> selected(RolloutRow rollout) {
-		return this.targets.matching(LabelSelector.parse(rollout.selector()))
-			.stream()
-			.collect(Collectors.toMap(Target::id, Function.identity()));
-	}
-
-	/** The deployment's target; looked up alone if its labels no longer match. */
+	/** The deployment's target; looked up alone if it was settled since it was read. */
 	private Target target(Map<Long, Target> byId, DeploymentRow deployment) {
 		return byId.computeIfAbsent(deployment.targetId(), id -> this.targets.find(id).orElseThrow());
 	}
