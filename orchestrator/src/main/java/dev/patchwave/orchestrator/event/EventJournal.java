@@ -1,5 +1,7 @@
 package dev.patchwave.orchestrator.event;
 
+import dev.patchwave.orchestrator.Databases;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -7,6 +9,8 @@ import java.time.Clock;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -26,16 +30,27 @@ public class EventJournal {
 			SELECT id, rollout_id, occurred_at, actor, type, wave_position, target_name, message
 			FROM rollout_event""";
 
+	private static final String INSERT_ARRAYS = """
+			INSERT INTO rollout_event (rollout_id, occurred_at, actor, type, wave_position, target_name, message)
+			SELECT rollout_id, occurred_at, actor, type, wave_position, target_name, message
+			FROM unnest(?::bigint[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::int[], ?::varchar[], ?::varchar[])
+			     WITH ORDINALITY AS e (rollout_id, occurred_at, actor, type, wave_position, target_name, message, n)
+			ORDER BY n""";
+
 	private final JdbcClient jdbc;
 
 	private final Clock clock;
 
 	private final JdbcTemplate template;
 
-	public EventJournal(JdbcClient jdbc, JdbcTemplate template, Clock clock) {
+	/** On PostgreSQL a batch of events is one statement over arrays. */
+	private final boolean postgres;
+
+	public EventJournal(JdbcClient jdbc, JdbcTemplate template, Clock clock, DataSource dataSource) {
 		this.jdbc = jdbc;
 		this.template = template;
 		this.clock = clock;
+		this.postgres = Databases.isPostgres(dataSource);
 	}
 
 	/**
@@ -72,6 +87,10 @@ public class EventJournal {
 	}
 
 	private void insert(List<Pending> events) {
+		if (this.postgres) {
+			insertOnPostgres(events);
+			return;
+		}
 		this.template.batchUpdate("""
 				INSERT INTO rollout_event (rollout_id, occurred_at, actor, type, wave_position, target_name, message)
 				VALUES (?, ?, ?, ?, ?, ?, ?)""", events, 500, (ps, event) -> {
@@ -83,6 +102,31 @@ public class EventJournal {
 			ps.setString(6, event.target());
 			ps.setString(7, event.message());
 		});
+	}
+
+	/**
+	 * One statement for the whole batch: as multi-row inserts of 128 rows, the journal of
+	 * 10,000 results took PostgreSQL a second, more than the results themselves, most of
+	 * it parsing and binding statements of 900 parameters. Rows keep the order appended;
+	 * times go as ISO-8601 instants, which PostgreSQL reads alike in any time zone.
+	 */
+	private void insertOnPostgres(List<Pending> events) {
+		this.template.update(connection -> {
+			PreparedStatement ps = connection.prepareStatement(INSERT_ARRAYS);
+			ps.setArray(1, connection.createArrayOf("bigint", column(events, Pending::rolloutId)));
+			ps.setArray(2,
+					connection.createArrayOf("varchar", column(events, event -> event.at().toInstant().toString())));
+			ps.setArray(3, connection.createArrayOf("varchar", column(events, Pending::actor)));
+			ps.setArray(4, connection.createArrayOf("varchar", column(events, Pending::type)));
+			ps.setArray(5, connection.createArrayOf("integer", column(events, Pending::wave)));
+			ps.setArray(6, connection.createArrayOf("varchar", column(events, Pending::target)));
+			ps.setArray(7, connection.createArrayOf("varchar", column(events, Pending::message)));
+			return ps;
+		});
+	}
+
+	private static Object[] column(List<Pending> events, Function<Pending, ?> value) {
+		return events.stream().map(value).toArray();
 	}
 
 	public void append(long rolloutId, String actor, String type, String message) {
