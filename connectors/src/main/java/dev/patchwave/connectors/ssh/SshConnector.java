@@ -70,14 +70,7 @@ public final class SshConnector implements Connector {
 
 	private final ConcurrentMap<String, CompletableFuture<InstallResult>> installs = new ConcurrentHashMap<>();
 
-	/**
-	 * Each patch's steps, parsed once: patches are records, so an edited one is parsed
-	 * anew.
-	 */
-	private final ConcurrentMap<Patch, PatchSteps> stepsByPatch = new ConcurrentHashMap<>();
-
-	/** Catalog steps found unusable, by patch, for {@link #test()} to report. */
-	private final ConcurrentMap<String, String> catalogProblems = new ConcurrentHashMap<>();
+	private final PatchCommands patchCommands;
 
 	private volatile boolean closed;
 
@@ -89,6 +82,7 @@ public final class SshConnector implements Connector {
 				settings.outputTailBytes(), this.redaction);
 		this.commandSlots = new Semaphore(settings.maxSessions(), true);
 		this.sessions = new SshSessions(settings, this.guard);
+		this.patchCommands = new PatchCommands(settings);
 	}
 
 	@Override
@@ -106,7 +100,7 @@ public final class SshConnector implements Connector {
 			return first.minimalCompletionStage();
 		}
 		submit(mine, () -> {
-			InstallResult result = outcome(() -> install(request, steps(request.patch())));
+			InstallResult result = outcome(() -> install(request, this.patchCommands.steps(request.patch())));
 			// Only installs under way are kept here, for a resend to join. A finished key
 			// is answered by the marker on the host, which outlives this node: keeping
 			// every outcome and output tail would grow with the fleet. After an
@@ -134,10 +128,11 @@ public final class SshConnector implements Connector {
 	public CompletionStage<CallStatus> status(InstallRequest request) {
 		CompletableFuture<CallStatus> status = new CompletableFuture<>();
 		submit(status, () -> {
-			PatchSteps steps = steps(request.patch());
+			PatchSteps steps = this.patchCommands.steps(request.patch());
 			Target target = request.target();
 			String verify = (steps.verify() != null)
-					? render(steps.verify(), target, request.patch(), request.idempotencyKey()) : null;
+					? this.patchCommands.render(steps.verify(), target, request.patch(), request.idempotencyKey())
+					: null;
 			String command = this.settings.shell()
 				.once(new OnceCall(OnceCall.Mode.STATUS, Shell.markerName(request.idempotencyKey()), 0, "", verify,
 						steps.successCodes(), this.settings.outputTailBytes()));
@@ -157,7 +152,7 @@ public final class SshConnector implements Connector {
 	public CompletionStage<Version> installedVersion(Target target, Patch patch) {
 		CompletableFuture<Version> version = new CompletableFuture<>();
 		submit(version, () -> {
-			PatchSteps steps = steps(patch);
+			PatchSteps steps = this.patchCommands.steps(patch);
 			if (steps.verify() == null) {
 				throw new SshFailure(ResultCause.FATAL_TARGET_ERROR, PatchSteps.missing("verify", patch));
 			}
@@ -172,7 +167,7 @@ public final class SshConnector implements Connector {
 	public CompletionStage<InstallResult> rollback(InstallRequest request) {
 		CompletableFuture<InstallResult> result = new CompletableFuture<>();
 		submit(result, () -> {
-			InstallResult outcome = outcome(() -> rollback(request, steps(request.patch())));
+			InstallResult outcome = outcome(() -> rollback(request, this.patchCommands.steps(request.patch())));
 			logger.info("Rollback of {} on {} (key {}) ended {}", request.patch().id(), request.target().name(),
 					request.idempotencyKey(), outcome.cause());
 			return outcome;
@@ -198,9 +193,10 @@ public final class SshConnector implements Connector {
 			results.add(ConnectorCheck.passed("private key", "a readable %s key for user %s"
 				.formatted(KeyUtils.getKeyType(this.settings.key()), this.settings.user())));
 			String templates = "%d overrides and the catalog steps used so far name only known variables";
-			results.add(this.catalogProblems.isEmpty()
+			results.add(this.patchCommands.catalogProblems().isEmpty()
 					? ConnectorCheck.passed("command templates", templates.formatted(this.settings.overrides().size()))
-					: ConnectorCheck.failed("command templates", String.join("; ", this.catalogProblems.values())));
+					: ConnectorCheck.failed("command templates",
+							String.join("; ", this.patchCommands.catalogProblems())));
 			if (this.settings.testHost() != null) {
 				results.add(login(this.settings.testHost()));
 			}
@@ -349,9 +345,9 @@ public final class SshConnector implements Connector {
 			throws InterruptedException {
 		Target target = request.target();
 		HostPort host = host(target);
-		String stepText = render(step, target, request.patch(), request.idempotencyKey());
+		String stepText = this.patchCommands.render(step, target, request.patch(), request.idempotencyKey());
 		String verifyText = (steps.verify() != null)
-				? render(steps.verify(), target, request.patch(), request.idempotencyKey()) : null;
+				? this.patchCommands.render(steps.verify(), target, request.patch(), request.idempotencyKey()) : null;
 		String marker = Shell.markerName(markerKey);
 		Once call = (mode, waitSeconds) -> this.settings.shell()
 			.once(new OnceCall(mode, marker, waitSeconds, stepText, verifyText, steps.successCodes(),
@@ -459,7 +455,7 @@ public final class SshConnector implements Connector {
 	private Version verify(ClientSession session, HostPort host, CommandTemplate template, Target target, Patch patch,
 			String idempotencyKey) {
 		CommandResult ran = this.commands.run(session, host,
-				this.settings.shell().command(render(template, target, patch, idempotencyKey)));
+				this.settings.shell().command(this.patchCommands.render(template, target, patch, idempotencyKey)));
 		if (ran.exitCode() != 0) {
 			throw new SshFailure(ResultCause.FATAL_TARGET_ERROR,
 					ran.withOutput("the verify command failed with exit code " + ran.exitCode()));
@@ -477,30 +473,6 @@ public final class SshConnector implements Connector {
 			throw new SshFailure(ResultCause.FATAL_TARGET_ERROR,
 					"the verify command printed '%s', not a version like 14.0.7190"
 						.formatted(this.redaction.apply(shown)));
-		}
-	}
-
-	/**
-	 * The patch's steps; a catalog step naming an unknown variable fails, and is kept for
-	 * {@link #test()}.
-	 */
-	private PatchSteps steps(Patch patch) {
-		try {
-			return this.stepsByPatch.computeIfAbsent(patch, key -> PatchSteps.of(key, this.settings));
-		}
-		catch (IllegalArgumentException ex) {
-			this.catalogProblems.put(patch.id(), ex.getMessage());
-			throw new SshFailure(ResultCause.FATAL_TARGET_ERROR, ex.getMessage());
-		}
-	}
-
-	private String render(CommandTemplate template, Target target, Patch patch, String idempotencyKey) {
-		try {
-			return template.render(CommandTemplate.variables(target, patch, idempotencyKey), this.settings.shell());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new SshFailure(ResultCause.FATAL_TARGET_ERROR,
-					"cannot build the command for %s: %s".formatted(target.name(), ex.getMessage()));
 		}
 	}
 
