@@ -13,10 +13,8 @@ import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.connectors.resilience.ConnectorGuard;
 import dev.patchwave.connectors.resilience.InfrastructureException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,8 +23,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,43 +43,27 @@ public final class SshConnector implements Connector {
 	/** Rollbacks keep their own markers: a rollback's key may equal its install's. */
 	static final String ROLLBACK_MARKER_PREFIX = "rollback-";
 
-	/** Room for the verify output and the trailer after the step's output tail. */
-	private static final int WRAPPER_OUTPUT_BYTES = 4096;
-
-	private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
-
-	private static final Duration MAX_RECONNECT_PAUSE = Duration.ofSeconds(30);
-
 	private final SshSettings settings;
 
 	private final ConnectorGuard guard;
 
-	private final SshSessions sessions;
-
-	private final RemoteCommands commands;
-
 	private final Redaction redaction;
-
-	private final Semaphore commandSlots;
 
 	private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
 	private final ConcurrentMap<String, CompletableFuture<InstallResult>> installs = new ConcurrentHashMap<>();
 
+	private final TargetCalls calls;
+
 	private final PatchCommands patchCommands;
 
 	private final StepResults results;
-
-	private volatile boolean closed;
 
 	SshConnector(String name, SshSettings settings) {
 		this.settings = settings;
 		this.guard = new ConnectorGuard(name, settings.resilience());
 		this.redaction = new Redaction(settings.passphrase());
-		this.commands = new RemoteCommands(settings.commandTimeout(), settings.connectTimeout(),
-				settings.outputTailBytes(), this.redaction);
-		this.commandSlots = new Semaphore(settings.maxSessions(), true);
-		this.sessions = new SshSessions(settings, this.guard);
+		this.calls = new TargetCalls(settings, this.guard, this.redaction);
 		this.patchCommands = new PatchCommands(settings);
 		this.results = new StepResults(this.redaction, settings.commandTimeout());
 	}
@@ -139,8 +119,7 @@ public final class SshConnector implements Connector {
 			String command = this.settings.shell()
 				.once(new OnceCall(OnceCall.Mode.STATUS, Shell.markerName(request.idempotencyKey()), 0, "", verify,
 						steps.successCodes(), this.settings.outputTailBytes()));
-			OnceOutcome outcome = onTarget(target,
-					(session, host) -> exec(session, host, command, this.settings.commandTimeout()));
+			OnceOutcome outcome = this.calls.readMarker(target, command);
 			logger.debug("Key {} on {} is {}", request.idempotencyKey(), target.name(), outcome.state());
 			return switch (outcome.state()) {
 				case NONE -> CallStatus.neverSeen();
@@ -159,9 +138,7 @@ public final class SshConnector implements Connector {
 			if (steps.verify() == null) {
 				throw new SshFailure(ResultCause.FATAL_TARGET_ERROR, PatchSteps.missing("verify", patch));
 			}
-			// Reading a version belongs to no install, so there is no key to give the
-			// command.
-			return onTarget(target, (session, host) -> verify(session, host, steps.verify(), target, patch, ""));
+			return verify(target, patch, steps.verify());
 		});
 		return version.minimalCompletionStage();
 	}
@@ -214,8 +191,7 @@ public final class SshConnector implements Connector {
 	 */
 	@Override
 	public void close() {
-		this.closed = true;
-		this.sessions.close();
+		this.calls.close();
 		this.executor.shutdownNow();
 		this.guard.close();
 	}
@@ -243,126 +219,28 @@ public final class SshConnector implements Connector {
 	}
 
 	/**
-	 * Runs the step through the exactly-once wrapper: one exec, which claims the key's
-	 * marker, starts the step detached from the session, verifies and prints the outcome.
-	 * When the connection drops or no answer comes in time, the target is asked again
-	 * before anything is decided.
+	 * Renders the step and the verify command for the target and runs them through the
+	 * exactly-once wrapper under the marker of {@code markerKey}.
 	 */
 	private OnceOutcome once(InstallRequest request, String markerKey, CommandTemplate step, PatchSteps steps)
 			throws InterruptedException {
 		Target target = request.target();
-		HostPort host = host(target);
+		HostPort host = this.calls.host(target);
 		String stepText = this.patchCommands.render(step, target, request.patch(), request.idempotencyKey());
 		String verifyText = (steps.verify() != null)
 				? this.patchCommands.render(steps.verify(), target, request.patch(), request.idempotencyKey()) : null;
 		String marker = Shell.markerName(markerKey);
-		Once call = (mode, waitSeconds) -> this.settings.shell()
+		TargetCalls.Wrapper call = (mode, waitSeconds) -> this.settings.shell()
 			.once(new OnceCall(mode, marker, waitSeconds, stepText, verifyText, steps.successCodes(),
 					this.settings.outputTailBytes()));
-		long deadline = System.nanoTime() + this.settings.commandTimeout().toNanos();
-		return withSlot(() -> {
-			ClientSession session = this.sessions.session(host);
-			try {
-				return exec(session, host, call.command(OnceCall.Mode.RUN, waitSeconds(deadline)), remaining(deadline));
-			}
-			catch (RemoteCommands.NoResultInTime ex) {
-				logger.warn("No answer from {} within {} for key {}; asking the target what became of it", host,
-						this.settings.commandTimeout(), markerKey);
-				return ask(host, session, call, deadline);
-			}
-			catch (RemoteCommands.ConnectionLost ex) {
-				logger.warn("{} while key {} ran; asking the target again", ex.getMessage(), markerKey);
-				this.sessions.discard(host, session);
-				return reconnect(host, call, OnceCall.Mode.RUN, deadline);
-			}
-		});
-	}
-
-	/** Reads the marker after a command that gave no answer in time. */
-	private OnceOutcome ask(HostPort host, ClientSession session, Once call, long deadline)
-			throws InterruptedException {
-		try {
-			return exec(session, host, call.command(OnceCall.Mode.STATUS, 0), this.settings.connectTimeout());
-		}
-		catch (RemoteCommands.NoResultInTime | RemoteCommands.ConnectionLost ex) {
-			// The connection itself stalled: only a new one can tell.
-			this.sessions.discard(host, session);
-			return reconnect(host, call, OnceCall.Mode.STATUS,
-					Math.max(deadline, System.nanoTime() + this.settings.connectTimeout().toNanos()));
-		}
-	}
-
-	/**
-	 * Logs in again and sends the wrapper once more: it answers a finished step's
-	 * outcome, waits for one still running, and starts only a step that never began.
-	 * Tries until the reconnect timeout; a host that stays out of reach leaves the
-	 * outcome unknown, which is the connector's failure, not the target's.
-	 */
-	private OnceOutcome reconnect(HostPort host, Once call, OnceCall.Mode mode, long deadline)
-			throws InterruptedException {
-		long until = Math.min(deadline, System.nanoTime() + this.settings.reconnectTimeout().toNanos());
-		Duration pause = RECONNECT_PAUSE;
-		SshFailure last = null;
-		while (!this.closed) {
-			ClientSession session = null;
-			try {
-				session = this.sessions.session(host);
-				Duration timeout = (mode == OnceCall.Mode.RUN) ? remaining(deadline) : this.settings.connectTimeout();
-				return exec(session, host, call.command(mode, waitSeconds(deadline)), timeout);
-			}
-			catch (RemoteCommands.NoResultInTime | RemoteCommands.ConnectionLost ex) {
-				this.sessions.discard(host, session);
-				last = ex;
-			}
-			catch (SshFailure ex) {
-				if (ex.resultCause() != ResultCause.UNREACHABLE_TARGET) {
-					throw ex;
-				}
-				last = ex;
-			}
-			if (System.nanoTime() + pause.toNanos() > until) {
-				break;
-			}
-			logger.info("{} does not answer yet ({}); trying again in {}", host, last.getMessage(), pause);
-			Thread.sleep(pause);
-			pause = pause.multipliedBy(2).compareTo(MAX_RECONNECT_PAUSE) > 0 ? MAX_RECONNECT_PAUSE
-					: pause.multipliedBy(2);
-		}
-		if (this.closed) {
-			throw new SshFailure(ResultCause.INFRASTRUCTURE_ERROR, "closed");
-		}
-		throw InfrastructureException.transientFailure(("lost the connection to %s while the step ran and could "
-				+ "not reach it again within %s (%s); the step goes on there if it started, and status answers its "
-				+ "outcome once the host is back")
-			.formatted(host, this.settings.reconnectTimeout(), (last != null) ? last.getMessage() : "closed"), last);
-	}
-
-	/** Runs a wrapper command and reads what it printed. */
-	private OnceOutcome exec(ClientSession session, HostPort host, String command, Duration timeout) {
-		CommandResult ran = this.commands.run(session, host, command, timeout,
-				this.settings.outputTailBytes() + WRAPPER_OUTPUT_BYTES);
-		return OnceOutcome.parse(ran.stdout())
-			.orElseThrow(() -> new SshFailure(ResultCause.FATAL_TARGET_ERROR, ran.withOutput(
-					"the exactly-once wrapper failed on %s with exit code %d".formatted(host, ran.exitCode()))));
-	}
-
-	private static Duration remaining(long deadline) {
-		return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-	}
-
-	/**
-	 * How long the wrapper may wait for a step already running: a second less than the
-	 * command timeout left, so that it answers before this side stops listening.
-	 */
-	private static long waitSeconds(long deadline) {
-		return Math.max(0, remaining(deadline).toSeconds() - 1);
+		return this.calls.once(host, markerKey, call);
 	}
 
 	/** Runs the verify command and reads the version from the last line it printed. */
-	private Version verify(ClientSession session, HostPort host, CommandTemplate template, Target target, Patch patch,
-			String idempotencyKey) {
-		CommandResult ran = this.commands.run(session, host,
-				this.settings.shell().command(this.patchCommands.render(template, target, patch, idempotencyKey)));
+	private Version verify(Target target, Patch patch, CommandTemplate template) throws InterruptedException {
+		// Reading a version belongs to no install, so there is no key to give the
+		// command.
+		CommandResult ran = this.calls.run(target, () -> this.patchCommands.render(template, target, patch, ""));
 		if (ran.exitCode() != 0) {
 			throw new SshFailure(ResultCause.FATAL_TARGET_ERROR,
 					ran.withOutput("the verify command failed with exit code " + ran.exitCode()));
@@ -371,40 +249,9 @@ public final class SshConnector implements Connector {
 		return this.results.version(lines.isEmpty() ? "" : lines.getLast().strip());
 	}
 
-	/**
-	 * Runs the work with a session to the target, holding one of the {@code maxSessions}
-	 * command slots.
-	 */
-	private <T> T onTarget(Target target, SessionWork<T> work) throws InterruptedException {
-		HostPort host = host(target);
-		return withSlot(() -> work.run(this.sessions.session(host), host));
-	}
-
-	private <T> T withSlot(SlotWork<T> work) throws InterruptedException {
-		this.commandSlots.acquire();
-		try {
-			return work.run();
-		}
-		finally {
-			this.commandSlots.release();
-		}
-	}
-
-	private HostPort host(Target target) {
-		try {
-			// A target registered without an address is reached by its name.
-			String address = (target.address() == null || target.address().isBlank()) ? target.name()
-					: target.address();
-			return HostPort.parse(address, this.settings.port());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new SshFailure(ResultCause.FATAL_TARGET_ERROR, target.name() + ": " + ex.getMessage());
-		}
-	}
-
 	private ConnectorCheck login(HostPort host) {
 		try {
-			this.sessions.session(host);
+			this.calls.logIn(host);
 			return ConnectorCheck.passed("login", "logged in to %s as %s".formatted(host, this.settings.user()));
 		}
 		catch (SshFailure | InfrastructureException ex) {
@@ -428,7 +275,7 @@ public final class SshConnector implements Connector {
 		catch (SshFailure ex) {
 			// Closing drops the connections under running commands: that is not the
 			// targets' failure.
-			return this.closed
+			return this.calls.isClosed()
 					? InstallResult.infrastructureError("the ssh connector closed while the command ran; "
 							+ "the step goes on on the target, and status or a resend of the key answers its outcome")
 					: ex.result();
@@ -442,8 +289,8 @@ public final class SshConnector implements Connector {
 		}
 		catch (Exception ex) {
 			logger.warn("ssh connector failed unexpectedly", ex);
-			return InstallResult.infrastructureError(
-					this.closed ? "the ssh connector closed" : "the ssh connector failed: " + ex.getMessage());
+			return InstallResult.infrastructureError(this.calls.isClosed() ? "the ssh connector closed"
+					: "the ssh connector failed: " + ex.getMessage());
 		}
 	}
 
@@ -461,28 +308,6 @@ public final class SshConnector implements Connector {
 		catch (RejectedExecutionException ex) {
 			into.completeExceptionally(InfrastructureException.permanent("the ssh connector is closed"));
 		}
-	}
-
-	@FunctionalInterface
-	private interface SessionWork<T> {
-
-		T run(ClientSession session, HostPort host);
-
-	}
-
-	@FunctionalInterface
-	private interface SlotWork<T> {
-
-		T run() throws InterruptedException;
-
-	}
-
-	/** The wrapper command for one step, in a mode, waiting at most so long. */
-	@FunctionalInterface
-	private interface Once {
-
-		String command(OnceCall.Mode mode, long waitSeconds);
-
 	}
 
 }
