@@ -135,7 +135,7 @@ final class AnsibleRun {
 				    - name: install
 				      ansible.builtin.command: %s {{ inventory_hostname }}
 				%s      failed_when: version.stdout_lines | last is version('%s', '<')
-				""".formatted(serial, this.fleet.installer(), verify, SshFleet.FIXED));
+				""".formatted(serial, this.fleet.installer(), verify, FleetScripts.FIXED));
 		Files.writeString(this.dir.resolve("rollback.yml"), """
 				- hosts: fleet
 				  gather_facts: false

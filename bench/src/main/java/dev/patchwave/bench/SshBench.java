@@ -245,7 +245,7 @@ class SshBench {
 	 */
 	private static TargetSpec target(String label, String name, String address, String connector) {
 		return new TargetSpec(name, address, Map.of("run", label, "app", "apex-central"), connector,
-				SshFleet.VULNERABLE);
+				FleetScripts.VULNERABLE);
 	}
 
 	/**
