@@ -66,12 +66,14 @@ class AwxConnectorTest {
 
 	private static final String LAUNCH = "/api/v2/job_templates/7/launch/";
 
+	private static final FakeAwxJobList jobList = new FakeAwxJobList();
+
 	@RegisterExtension
 	static final WireMockExtension wireMock = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort())
+		.options(wireMockConfig().dynamicPort().extensions(jobList))
 		.build();
 
-	private final FakeAwx awx = new FakeAwx(wireMock);
+	private final FakeAwx awx = new FakeAwx(wireMock, jobList);
 
 	private final List<Connector> connectors = new ArrayList<>();
 
@@ -462,6 +464,7 @@ class AwxConnectorTest {
 		Connector connector = connector();
 		connector.install(request("web-01"));
 		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+		this.awx.deleted(42);
 
 		// AWX has no job under the key (it was deleted there): AWX's word counts.
 		CallStatus status = connector.status(request("web-01")).toCompletableFuture().join();
