@@ -164,16 +164,16 @@ final class AwxConnector implements Connector {
 		String key = request.idempotencyKey();
 		return async(() -> {
 			JobTemplate template = this.api.template(this.settings.installJobTemplate());
-			Optional<AwxJob> listed = this.api.jobWithKey(template.id(), key);
-			if (listed.isEmpty()) {
+			AwxJob listed = this.api.jobsWithKeys(template.id(), List.of(key)).get(key);
+			if (listed == null) {
 				return CallStatus.neverSeen();
 			}
-			if (!listed.get().isFinished()) {
+			if (!listed.isFinished()) {
 				return CallStatus.running();
 			}
 			// The list view leaves out whether the events are stored; the job itself
 			// says.
-			AwxJob job = this.api.job(listed.get().id());
+			AwxJob job = this.api.job(listed.id());
 			if (!job.isFinished() || !job.eventsProcessed()) {
 				return CallStatus.running();
 			}

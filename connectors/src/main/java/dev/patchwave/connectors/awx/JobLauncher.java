@@ -4,10 +4,11 @@ import dev.patchwave.common.connector.InstallResult;
 import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.connectors.resilience.InfrastructureException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,23 +90,33 @@ final class JobLauncher {
 		}
 	}
 
-	/** The job launched under this key, known here or found among the template's jobs. */
-	Optional<Long> jobFor(JobTemplate template, String key) {
-		Long known = this.jobsByKey.get(key);
-		if (known != null) {
-			return Optional.of(known);
-		}
-		Optional<AwxJob> found = this.api.jobWithKey(template.id(), key);
-		found.ifPresent(job -> {
-			logger.info("Key {} is on AWX job {} launched earlier; following it instead of launching", key, job.id());
-			remember(job.id(), job.keys().values());
-		});
-		return found.map(AwxJob::id);
-	}
-
+	/**
+	 * Attaches each request whose key is on a job already, known here or found in one
+	 * search of the template's jobs for all the other keys.
+	 */
 	private void attachToEarlierJobs(JobTemplate template, Set<Pending> unsettled, boolean installs) {
+		List<String> unknown = new ArrayList<>();
 		for (Pending pending : List.copyOf(unsettled)) {
-			jobFor(template, pending.key()).ifPresent(job -> attach(job, pending, unsettled, installs));
+			Long known = this.jobsByKey.get(pending.key());
+			if (known != null) {
+				attach(known, pending, unsettled, installs);
+			}
+			else {
+				unknown.add(pending.key());
+			}
+		}
+		if (unknown.isEmpty()) {
+			return;
+		}
+		Map<String, AwxJob> found = this.api.jobsWithKeys(template.id(), unknown);
+		for (Pending pending : List.copyOf(unsettled)) {
+			AwxJob job = found.get(pending.key());
+			if (job != null) {
+				logger.info("Key {} is on AWX job {} launched earlier; following it instead of launching",
+						pending.key(), job.id());
+				remember(job.id(), job.keys().values());
+				attach(job.id(), pending, unsettled, installs);
+			}
 		}
 	}
 

@@ -34,6 +34,7 @@ import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorCheck;
 import dev.patchwave.common.connector.ConnectorHealth;
+import dev.patchwave.common.connector.InstallRequest;
 import dev.patchwave.common.connector.InstallResult;
 import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.patch.Version;
@@ -49,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,67 @@ class AwxConnectorTest {
 					}""")));
 		assertThat(result(connector.install(request("web-02"))).message()).isEqualTo("job 42: ok=4 changed=1");
 		wireMock.verify(1, postRequestedFor(urlEqualTo(LAUNCH)));
+	}
+
+	@Test
+	void searchesAwxOnceForAllTheKeysOfABatchBeforeLaunchingIt() {
+		String[] hosts = hosts(50);
+		Map<String, String> keys = keys(hosts);
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "successful", keys);
+		this.awx.summaries(42, Stream.of(hosts).map(Summary::ok).toArray(Summary[]::new));
+
+		List<InstallResult> results = results(connector().installBatch(requests(hosts)));
+
+		assertThat(results).extracting(InstallResult::cause).containsOnly(ResultCause.SUCCEEDED);
+		assertThat(this.awx.jobSearches()).singleElement()
+			.asString()
+			.contains(keys.values().stream().map(key -> "&or__extra_vars__icontains=" + key).toArray(String[]::new));
+		assertThat(this.awx.launchCount()).isOne();
+		// The template once, the search, the launch, one poll and one page of summaries.
+		assertThat(wireMock.getAllServeEvents()).hasSize(5);
+	}
+
+	@Test
+	void findsTheEarlierJobsOfEveryKeyOfTheBatchInOneSearchAndLaunchesOnlyForTheOthers() {
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.earlierJob(40, "successful", keys("web-01", "web-02"));
+		this.awx.jobStatus(40, "successful", keys("web-01", "web-02"));
+		this.awx.summaries(40, Summary.ok("web-01"), Summary.ok("web-02"));
+		// Its key contains web-03's, so the search lists it too; it is not web-03's job.
+		this.awx.earlierJob(41, "successful", Map.of("web-30", "key-web-030"));
+		this.awx.launches(7, 42, keys("web-03"));
+		this.awx.jobStatus(42, "successful", keys("web-03"));
+		this.awx.summaries(42, Summary.ok("web-03"));
+
+		List<InstallResult> results = results(connector().installBatch(requests("web-01", "web-03")));
+
+		assertThat(results).extracting(InstallResult::message)
+			.containsExactly("job 40: ok=4 changed=1", "job 42: ok=4 changed=1");
+		assertThat(this.awx.jobSearches()).hasSize(1);
+		wireMock.verify(1, postRequestedFor(urlEqualTo(LAUNCH)).withRequestBody(equalToJson("""
+				{"limit": "web-03", "extra_vars": {"patchwave_keys": {"web-03": "key-web-03"}}}""", true, true)));
+	}
+
+	@Test
+	void splitsTheSearchOfABatchWhoseKeysWouldMakeTooLongAUrl() {
+		String[] hosts = hosts(500);
+		Map<String, String> keys = keys(hosts);
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "successful", keys);
+		this.awx.summaries(42, Stream.of(hosts).map(Summary::ok).toArray(Summary[]::new));
+
+		results(connector("maxBatchSize", "500").installBatch(requests(hosts)));
+
+		List<String> searches = this.awx.jobSearches();
+		assertThat(searches).hasSize(5).allSatisfy(url -> assertThat(url).hasSizeLessThanOrEqualTo(4000));
+		assertThat(searches.stream().flatMap(url -> Stream.of(url.split("&or__extra_vars__icontains=")).skip(1)))
+			.containsExactlyElementsOf(keys.values());
+		assertThat(this.awx.launchCount()).isOne();
 	}
 
 	@Test
@@ -560,6 +623,14 @@ class AwxConnectorTest {
 		Connector connector = new AwxConnectorFactory().create(this.awx.config(settings));
 		this.connectors.add(connector);
 		return connector;
+	}
+
+	private static String[] hosts(int count) {
+		return IntStream.rangeClosed(1, count).mapToObj("web-%03d"::formatted).toArray(String[]::new);
+	}
+
+	private static List<InstallRequest> requests(String... hosts) {
+		return Stream.of(hosts).map(FakeAwx::request).toList();
 	}
 
 	private static ResponseDefinitionBuilder throttled() {
