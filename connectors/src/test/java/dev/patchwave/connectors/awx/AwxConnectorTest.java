@@ -44,11 +44,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -174,6 +177,100 @@ class AwxConnectorTest {
 		assertThat(searches.stream().flatMap(url -> Stream.of(url.split("&or__extra_vars__icontains=")).skip(1)))
 			.containsExactlyElementsOf(keys.values());
 		assertThat(this.awx.launchCount()).isOne();
+	}
+
+	@Test
+	void keepsNeitherKeysNorJobsInMemoryOnceTheirInstallsHaveEnded() {
+		String[] hosts = hosts(40);
+		String[] first = Arrays.copyOfRange(hosts, 0, 20);
+		String[] second = Arrays.copyOfRange(hosts, 20, 40);
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys(first));
+		this.awx.jobStatus(42, "running", keys(first));
+		this.awx.summaries(42, Stream.of(first).map(Summary::ok).toArray(Summary[]::new));
+		AwxConnector connector = (AwxConnector) connector();
+		List<CompletionStage<InstallResult>> running = connector.installBatch(requests(first));
+		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+		assertThat(connector.keysInFlight()).isEqualTo(20);
+		assertThat(connector.jobsFollowed()).isOne();
+
+		this.awx.jobStatus(42, "successful", keys(first));
+		results(running);
+		this.awx.launches(7, 43, keys(second));
+		this.awx.jobStatus(43, "successful", keys(second));
+		this.awx.summaries(43, Stream.of(second).map(Summary::ok).toArray(Summary[]::new));
+		results(connector.installBatch(requests(second)));
+
+		assertThat(connector.keysInFlight()).isZero();
+		assertThat(connector.jobsFollowed()).isZero();
+	}
+
+	@Test
+	void aFinishedKeyAskedAgainIsAnsweredFromItsJobInAwxWithoutLaunchingAgain() {
+		Map<String, String> keys = keys("web-01", "web-02");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "failed", keys);
+		this.awx.summaries(42, Summary.ok("web-01"), new Summary("web-02", 2, 0, 1, 0));
+		AwxConnector connector = (AwxConnector) connector();
+		List<InstallResult> first = results(connector.installBatch(requests("web-01", "web-02")));
+
+		InstallResult again = result(connector.install(request("web-02")));
+		InstallResult afterRestart = result(connector().install(request("web-02")));
+
+		assertThat(again).isEqualTo(first.get(1)).isEqualTo(afterRestart);
+		assertThat(again.cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
+		assertThat(again.message()).isEqualTo("job 42: 1 task(s) failed on this host (ok=2 changed=0)");
+		assertThat(this.awx.launchCount()).isOne();
+		// Neither memory answered: the connector and the restarted one each searched AWX.
+		assertThat(this.awx.jobSearches()).hasSize(3);
+		assertThat(connector.keysInFlight()).isZero();
+	}
+
+	@Test
+	void concurrentRepeatsOfAKeyUnderWayJoinItsJobWithoutAskingAwx() throws InterruptedException {
+		Map<String, String> keys = keys("web-01");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "running", keys);
+		this.awx.summaries(42, Summary.ok("web-01"));
+		AwxConnector connector = (AwxConnector) connector();
+		CompletionStage<InstallResult> first = connector.install(request("web-01"));
+		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+
+		List<CompletionStage<InstallResult>> repeats = repeatAtOnce(connector, request("web-01"), 8, null);
+		this.awx.jobStatus(42, "successful", keys);
+
+		assertThat(results(repeats)).containsOnly(result(first));
+		assertThat(result(first).message()).isEqualTo("job 42: ok=4 changed=1");
+		assertThat(this.awx.launchCount()).isOne();
+		assertThat(this.awx.jobSearches()).hasSize(1);
+	}
+
+	@Test
+	void repeatsSentTheMomentAKeySettlesFindItsJobInAwxAndNeverLaunchASecond() throws InterruptedException {
+		Map<String, String> keys = keys("web-01");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "running", keys);
+		this.awx.summaries(42, Summary.ok("web-01"));
+		AwxConnector connector = (AwxConnector) connector();
+		CompletionStage<InstallResult> first = connector.install(request("web-01"));
+		CountDownLatch settled = new CountDownLatch(1);
+		first.whenComplete((result, ex) -> settled.countDown());
+		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+
+		this.awx.jobStatus(42, "successful", keys);
+		List<CompletionStage<InstallResult>> repeats = repeatAtOnce(connector, request("web-01"), 8, settled);
+
+		assertThat(results(repeats)).containsOnly(result(first));
+		assertThat(this.awx.launchCount()).isOne();
+		assertThat(connector.keysInFlight()).isZero();
+		assertThat(connector.jobsFollowed()).isZero();
 	}
 
 	@Test
@@ -623,6 +720,41 @@ class AwxConnectorTest {
 		Connector connector = new AwxConnectorFactory().create(this.awx.config(settings));
 		this.connectors.add(connector);
 		return connector;
+	}
+
+	/**
+	 * Sends the request from as many threads at once, once the gate (if any) opens, and
+	 * returns when all were sent.
+	 */
+	private static List<CompletionStage<InstallResult>> repeatAtOnce(Connector connector, InstallRequest request,
+			int threads, CountDownLatch gate) throws InterruptedException {
+		CountDownLatch ready = new CountDownLatch(threads);
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletionStage<InstallResult>> stages = new CopyOnWriteArrayList<>();
+		List<Thread> senders = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			senders.add(Thread.ofVirtual().start(() -> {
+				ready.countDown();
+				try {
+					go.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				stages.add(connector.install(request));
+			}));
+		}
+		ready.await();
+		if (gate != null) {
+			gate.await();
+		}
+		go.countDown();
+		for (Thread sender : senders) {
+			sender.join();
+		}
+		assertThat(stages).hasSize(threads);
+		return stages;
 	}
 
 	private static String[] hosts(int count) {
