@@ -3,12 +3,16 @@ package dev.patchwave.connectors.awx;
 import dev.patchwave.connectors.resilience.InfrastructureException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,6 +20,16 @@ import tools.jackson.databind.json.JsonMapper;
 final class AwxApi {
 
 	private static final String API = "/api/v2";
+
+	/** The most results AWX puts on one page (its default MAX_PAGE_SIZE). */
+	private static final int MAX_PAGE_SIZE = 200;
+
+	/**
+	 * Well within the 8 KB request line that nginx in front of AWX accepts by default,
+	 * and proxies before it commonly do: about 80 keys of the orchestrator's form per
+	 * search.
+	 */
+	private static final int MAX_SEARCH_CHARS = 4000;
 
 	private final AwxHttp http;
 
@@ -115,28 +129,51 @@ final class AwxApi {
 	/** Every page of the job's host summaries, by host name. */
 	Map<String, HostSummary> hostSummaries(long jobId) {
 		Map<String, HostSummary> summaries = new LinkedHashMap<>();
-		String page = API + "/jobs/%d/job_host_summaries/?page_size=200".formatted(jobId);
-		while (page != null) {
-			JsonNode answer = this.http.get(page);
-			results(answer).stream().map(HostSummary::of).forEach(summary -> summaries.put(summary.host(), summary));
-			String next = nextPage(answer);
-			page = page.equals(next) ? null : next;
-		}
+		eachResult(API + "/jobs/%d/job_host_summaries/?page_size=%d".formatted(jobId, MAX_PAGE_SIZE), node -> {
+			HostSummary summary = HostSummary.of(node);
+			summaries.put(summary.host(), summary);
+		});
 		return summaries;
 	}
 
 	/**
-	 * The newest job of the template launched with this idempotency key. AWX only filters
-	 * on the text of extra_vars, where one key can be part of another, so each
-	 * candidate's keys are read to be sure.
+	 * The newest job of the template launched with each of these idempotency keys, by
+	 * key; keys no job carries are left out. One search of the template's jobs finds them
+	 * all, since AWX ORs the filters prefixed {@code or__}; only when the keys would make
+	 * its URL longer than {@value #MAX_SEARCH_CHARS} characters is the search made in as
+	 * many parts. AWX only filters on the text of extra_vars, where one key can be part
+	 * of another, so each job's keys are read to be sure.
 	 */
-	Optional<AwxJob> jobWithKey(long templateId, String key) {
-		JsonNode answer = this.http.get(API
-				+ "/jobs/?job_template=%d&extra_vars__icontains=%s&order_by=-id".formatted(templateId, encode(key)));
-		return results(answer).stream()
-			.map(node -> AwxJob.of(node, this.json))
-			.filter(job -> job.keys().containsValue(key))
-			.findFirst();
+	Map<String, AwxJob> jobsWithKeys(long templateId, Collection<String> keys) {
+		Map<String, AwxJob> found = new HashMap<>();
+		String search = API + "/jobs/?job_template=%d&order_by=-id&page_size=%d".formatted(templateId, MAX_PAGE_SIZE);
+		StringBuilder url = new StringBuilder(search);
+		Set<String> wanted = new HashSet<>();
+		for (String key : keys) {
+			String filter = "&or__extra_vars__icontains=" + encode(key);
+			if (!wanted.isEmpty() && url.length() + filter.length() > MAX_SEARCH_CHARS) {
+				search(url.toString(), wanted, found);
+				url.setLength(search.length());
+				wanted.clear();
+			}
+			url.append(filter);
+			wanted.add(key);
+		}
+		if (!wanted.isEmpty()) {
+			search(url.toString(), wanted, found);
+		}
+		return found;
+	}
+
+	/**
+	 * Newest job first, so the first job read with a key is the one it was last launched
+	 * on.
+	 */
+	private void search(String url, Set<String> wanted, Map<String, AwxJob> found) {
+		eachResult(url, node -> {
+			AwxJob job = AwxJob.of(node, this.json);
+			job.keys().values().stream().filter(wanted::contains).forEach(key -> found.putIfAbsent(key, job));
+		});
 	}
 
 	/**
@@ -155,6 +192,17 @@ final class AwxApi {
 
 	JsonNode facts(long hostId) {
 		return this.http.get(API + "/hosts/%d/ansible_facts/".formatted(hostId));
+	}
+
+	/** Reads every page of a list, from the first, in order. */
+	private void eachResult(String firstPage, Consumer<JsonNode> action) {
+		String page = firstPage;
+		while (page != null) {
+			JsonNode answer = this.http.get(page);
+			results(answer).forEach(action);
+			String next = nextPage(answer);
+			page = page.equals(next) ? null : next;
+		}
 	}
 
 	private static List<JsonNode> results(JsonNode page) {

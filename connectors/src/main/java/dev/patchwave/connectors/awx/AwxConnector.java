@@ -54,8 +54,11 @@ final class AwxConnector implements Connector {
 	private final JobLauncher launcher;
 
 	/**
-	 * Outcomes by key, running or final; infrastructure errors are dropped, so a resend
-	 * tries again.
+	 * The outcomes of the keys under way, for a repeat to join. A key is dropped as its
+	 * outcome is settled: kept, every key of a rollout of 100,000 targets would stay for
+	 * the life of the process. A later repeat finds the key's job in AWX instead, and
+	 * answers that job's outcome for the host; after an infrastructure error AWX may have
+	 * no job under the key, and the repeat launches one.
 	 */
 	private final ConcurrentMap<String, CompletableFuture<InstallResult>> outcomes = new ConcurrentHashMap<>();
 
@@ -143,13 +146,25 @@ final class AwxConnector implements Connector {
 		return stages;
 	}
 
+	/**
+	 * Forgets the key before completing its outcome, so a caller that resends as soon as
+	 * it hears asks AWX and never finds a stale infrastructure error here. A repeat that
+	 * comes meanwhile either joins this outcome or, once the key is forgotten, searches
+	 * AWX, which lists the job the key was on: it never launches a second one.
+	 */
 	private void settle(String key, CompletableFuture<InstallResult> outcome, InstallResult result) {
-		// Forgotten before completing, so a caller that resends as soon as it hears finds
-		// no stale outcome.
-		if (result.cause().isInfrastructureError() && !outcome.isDone()) {
-			this.outcomes.remove(key, outcome);
-		}
+		this.outcomes.remove(key, outcome);
 		outcome.complete(result);
+	}
+
+	/** How many keys are under way, which is all this connector keeps of keys. */
+	int keysInFlight() {
+		return this.outcomes.size();
+	}
+
+	/** How many jobs this connector is following. */
+	int jobsFollowed() {
+		return this.follower.followed();
 	}
 
 	/**
@@ -164,16 +179,16 @@ final class AwxConnector implements Connector {
 		String key = request.idempotencyKey();
 		return async(() -> {
 			JobTemplate template = this.api.template(this.settings.installJobTemplate());
-			Optional<AwxJob> listed = this.api.jobWithKey(template.id(), key);
-			if (listed.isEmpty()) {
+			AwxJob listed = this.api.jobsWithKeys(template.id(), List.of(key)).get(key);
+			if (listed == null) {
 				return CallStatus.neverSeen();
 			}
-			if (!listed.get().isFinished()) {
+			if (!listed.isFinished()) {
 				return CallStatus.running();
 			}
 			// The list view leaves out whether the events are stored; the job itself
 			// says.
-			AwxJob job = this.api.job(listed.get().id());
+			AwxJob job = this.api.job(listed.id());
 			if (!job.isFinished() || !job.eventsProcessed()) {
 				return CallStatus.running();
 			}

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Reads AWX jobs until they end, one virtual thread per job however many installs wait on
  * it, and cancels those still running a job timeout after this connector began following
  * them. A job is followed only while someone waits on it: once it ended, or following it
- * failed, the next caller follows it afresh.
+ * failed, it is forgotten, before its waiters hear, and the next caller follows it afresh
+ * (a job that ended is read once).
  */
 final class JobFollower {
 
@@ -68,6 +69,11 @@ final class JobFollower {
 			created.completeExceptionally(new IllegalStateException("the AWX connector is closed", ex));
 		}
 		return created;
+	}
+
+	/** How many jobs are followed now. */
+	int followed() {
+		return this.following.size();
 	}
 
 	private FinishedJob untilFinished(long jobId) throws InterruptedException {

@@ -7,11 +7,9 @@ import dev.patchwave.connectors.resilience.InfrastructureException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -21,9 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Puts requests on AWX jobs, one job per batch, and never launches twice for one key: a
- * key already on a job, known here or found in AWX by the extra variables the job was
- * launched with, joins that job. A launch whose answer was lost may still have happened,
- * so it is looked for again before it is reported.
+ * key already on a job, found in AWX by the extra variables the job was launched with,
+ * joins that job. AWX's job list is asked, not a map of keys kept here: it knows the keys
+ * of every job ever launched, after a restart too, where such a map would grow with every
+ * key for the life of the process. A launch whose answer was lost may still have
+ * happened, so it is looked for again before it is reported.
  */
 final class JobLauncher {
 
@@ -40,8 +40,6 @@ final class JobLauncher {
 	private final JobFollower follower;
 
 	private final JsonMapper json;
-
-	private final ConcurrentMap<String, Long> jobsByKey = new ConcurrentHashMap<>();
 
 	JobLauncher(AwxApi api, JobFollower follower, JsonMapper json) {
 		this.api = api;
@@ -89,23 +87,19 @@ final class JobLauncher {
 		}
 	}
 
-	/** The job launched under this key, known here or found among the template's jobs. */
-	Optional<Long> jobFor(JobTemplate template, String key) {
-		Long known = this.jobsByKey.get(key);
-		if (known != null) {
-			return Optional.of(known);
-		}
-		Optional<AwxJob> found = this.api.jobWithKey(template.id(), key);
-		found.ifPresent(job -> {
-			logger.info("Key {} is on AWX job {} launched earlier; following it instead of launching", key, job.id());
-			remember(job.id(), job.keys().values());
-		});
-		return found.map(AwxJob::id);
-	}
-
+	/**
+	 * Attaches each request whose key is on a job already, found in one search of the
+	 * template's jobs for all the keys.
+	 */
 	private void attachToEarlierJobs(JobTemplate template, Set<Pending> unsettled, boolean installs) {
+		Map<String, AwxJob> found = this.api.jobsWithKeys(template.id(), keys(unsettled));
 		for (Pending pending : List.copyOf(unsettled)) {
-			jobFor(template, pending.key()).ifPresent(job -> attach(job, pending, unsettled, installs));
+			AwxJob job = found.get(pending.key());
+			if (job != null) {
+				logger.info("Key {} is on AWX job {} launched earlier; following it instead of launching",
+						pending.key(), job.id());
+				attach(job.id(), pending, unsettled, installs);
+			}
 		}
 	}
 
@@ -134,10 +128,8 @@ final class JobLauncher {
 			throw new AwxRejectedException(409, "%s ignored %s of the launch, so job %d was cancelled; tick "
 				.formatted(template, launched.ignoredFields(), launched.job()) + "'Prompt on launch' for them");
 		}
-		List<String> keys = hosts.stream().map(Pending::key).toList();
-		remember(launched.job(), keys);
 		logger.info("Launched AWX job {} from {} for {} host(s), keys {}", launched.job(), template, hosts.size(),
-				keys);
+				keys(hosts));
 		hosts.forEach(pending -> attach(launched.job(), pending, unsettled, installs));
 	}
 
@@ -162,18 +154,11 @@ final class JobLauncher {
 							installs ? pending.request().patch().fixedVersion() : null));
 				return;
 			}
-			if (ex instanceof AwxRejectedException rejected && rejected.status() == 404) {
-				// Deleted in AWX: nothing runs under these keys any more, so a resend may
-				// launch again.
-				this.jobsByKey.values().removeIf(id -> id == job);
-			}
+			// A resend searches AWX again: it joins the job if AWX still lists it, and
+			// launches anew only if it was deleted there.
 			pending.settle()
 				.accept(InstallResult.infrastructureError("lost track of AWX job %d: %s".formatted(job, message(ex))));
 		});
-	}
-
-	private void remember(long job, Collection<String> keys) {
-		keys.forEach(key -> this.jobsByKey.put(key, job));
 	}
 
 	private static List<String> keys(Collection<Pending> pending) {

@@ -38,18 +38,27 @@ import org.slf4j.LoggerFactory;
  * A deployment system that installs nothing: each install answers an msiexec exit code
  * after a latency, drawn from the configured rates. Targets can force an outcome with the
  * label {@code simulate=fail} or {@code simulate=unreachable}. It counts what it was
- * asked to do, so tests can prove that installs ran exactly once and how many ran at the
- * same time.
+ * asked to do, per target, so tests can prove that installs ran exactly once and how many
+ * ran at the same time.
+ *
+ * <p>
+ * Only installs under way are kept by key, for a repeat to join. Each simulated host
+ * keeps the key and outcome of its latest install, as a real host keeps the marker of an
+ * install, and answers a repeat of that key without installing again; so memory grows
+ * with the fleet, not with every key of every rollout. A host remembers its latest key
+ * only: Patchwave gives a target a new key once the previous one was answered, and runs
+ * one rollout on a target at a time, so it never sends an older key again. One that came
+ * all the same would install again, and {@link #installCount} would show it.
  *
  * <p>
  * With {@code recordFile} set, the simulated system keeps its record there as well as in
  * memory, so that it outlives the JVM: one line per install started and per install
  * finished ({@link InstallRecord}). A simulator created on an existing file answers the
- * keys it holds as the real system would after a controller crash: finished keys with
- * their outcome, installs never again for a known key, status from the record. An install
- * that was started but not finished when the JVM died is one the simulated fleet went on
- * with while the controller was gone: it is finished on creation with the outcome it
- * would have drawn (the same for a given seed, target and attempt), and recorded so.
+ * keys it holds as the real system would after a controller crash: each host's latest key
+ * with its outcome, never installing again, and status from the record. An install that
+ * was started but not finished when the JVM died is one the simulated fleet went on with
+ * while the controller was gone: it is finished on creation with the outcome it would
+ * have drawn (the same for a given seed, target and attempt), and recorded so.
  */
 public final class SimulatorConnector implements Connector {
 
@@ -63,7 +72,11 @@ public final class SimulatorConnector implements Connector {
 
 	private final ScheduledExecutorService executor;
 
-	private final ConcurrentMap<String, CompletionStage<InstallResult>> outcomes = new ConcurrentHashMap<>();
+	/** The outcomes of the installs under way, by key. */
+	private final ConcurrentMap<String, CompletableFuture<InstallResult>> outcomes = new ConcurrentHashMap<>();
+
+	/** Each host's latest finished install, by target name. */
+	private final ConcurrentMap<String, LastInstall> lastInstalls = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, Integer> installCounts = new ConcurrentHashMap<>();
 
@@ -105,7 +118,8 @@ public final class SimulatorConnector implements Connector {
 	/**
 	 * Takes up the installs of the record file, finishing those a crash cut short. A
 	 * started line is written once the install is under way, so with no latency its
-	 * finished line may come first, or alone.
+	 * finished line may come first, or alone. Taken up in the order they finished, those
+	 * finished now last, so each host ends with its latest install and version.
 	 */
 	private void recover(String name) {
 		Map<String, InstallRecord.Line> started = new LinkedHashMap<>();
@@ -113,8 +127,8 @@ public final class SimulatorConnector implements Connector {
 		for (InstallRecord.Line line : this.record.lines()) {
 			(InstallRecord.STARTED.equals(line.event()) ? started : finished).put(line.key(), line);
 		}
-		Set<String> keys = new LinkedHashSet<>(started.keySet());
-		keys.addAll(finished.keySet());
+		Set<String> keys = new LinkedHashSet<>(finished.keySet());
+		keys.addAll(started.keySet());
 		int completed = 0;
 		for (String key : keys) {
 			InstallRecord.Line start = started.get(key);
@@ -139,7 +153,7 @@ public final class SimulatorConnector implements Connector {
 			if (result.installedVersion() != null) {
 				this.versions.put(target, result.installedVersion());
 			}
-			this.outcomes.put(key, CompletableFuture.completedStage(result));
+			this.lastInstalls.put(target, new LastInstall(key, result));
 		}
 		logger.info("Simulator {} took up {} installs from {}, finishing {} that a crash cut short", name, keys.size(),
 				this.settings.recordFile().orElseThrow(), completed);
@@ -157,13 +171,41 @@ public final class SimulatorConnector implements Connector {
 			// resend installs.
 			return CompletableFuture.completedStage(InstallResult.infrastructureError(OUTAGE));
 		}
-		return this.outcomes.computeIfAbsent(request.idempotencyKey(), key -> start(request));
+		CompletableFuture<InstallResult> mine = new CompletableFuture<>();
+		CompletableFuture<InstallResult> first = this.outcomes.putIfAbsent(request.idempotencyKey(), mine);
+		if (first != null) {
+			return first.minimalCompletionStage();
+		}
+		// Claimed before the host is asked: an install of the key that just finished
+		// recorded its outcome on the host before it let go of the key.
+		Optional<InstallResult> recorded = recorded(request);
+		if (recorded.isPresent()) {
+			this.outcomes.remove(request.idempotencyKey(), mine);
+			mine.complete(recorded.get());
+		}
+		else {
+			start(request, mine);
+		}
+		// Callers share this stage, so none of them may complete it in place of the
+		// install.
+		return mine.minimalCompletionStage();
 	}
 
 	@Override
 	public CompletionStage<CallStatus> status(InstallRequest request) {
-		CompletionStage<InstallResult> outcome = this.outcomes.get(request.idempotencyKey());
-		return CompletableFuture.completedStage(CallStatus.of(outcome));
+		CompletableFuture<InstallResult> underWay = this.outcomes.get(request.idempotencyKey());
+		CallStatus status = (underWay != null) ? CallStatus.of(underWay)
+				: recorded(request).map(CallStatus::finished).orElse(CallStatus.neverSeen());
+		return CompletableFuture.completedStage(status);
+	}
+
+	/**
+	 * The outcome the target's host recorded for the key, if its latest install had it.
+	 */
+	private Optional<InstallResult> recorded(InstallRequest request) {
+		LastInstall last = this.lastInstalls.get(request.target().name());
+		return (last != null && last.key().equals(request.idempotencyKey())) ? Optional.of(last.outcome())
+				: Optional.empty();
 	}
 
 	@Override
@@ -212,7 +254,7 @@ public final class SimulatorConnector implements Connector {
 		this.outageSince = null;
 	}
 
-	private CompletionStage<InstallResult> start(InstallRequest request) {
+	private void start(InstallRequest request, CompletableFuture<InstallResult> result) {
 		Target target = request.target();
 		if (target.installedVersion() != null) {
 			this.versionsBefore.putIfAbsent(target.name(), target.installedVersion());
@@ -223,7 +265,6 @@ public final class SimulatorConnector implements Connector {
 		long delayNanos = delayNanos(random);
 		String simulate = target.labels().get(SIMULATE_LABEL);
 		InstallResult outcome = outcome(simulate, request.patch().fixedVersion(), target.installedVersion(), random);
-		CompletableFuture<InstallResult> result = new CompletableFuture<>();
 		this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 		try {
 			this.executor.schedule(() -> finish(request, outcome, result), delayNanos, TimeUnit.NANOSECONDS);
@@ -233,16 +274,15 @@ public final class SimulatorConnector implements Connector {
 			this.inFlight.decrementAndGet();
 			this.totalInstalls.decrementAndGet();
 			this.installCounts.merge(target.name(), -1, Integer::sum);
-			return CompletableFuture.completedStage(InstallResult.infrastructureError("simulator connector is closed"));
+			this.outcomes.remove(request.idempotencyKey(), result);
+			result.complete(InstallResult.infrastructureError("simulator connector is closed"));
+			return;
 		}
 		if (this.record != null) {
 			this.record.append(InstallRecord.Line.started(request.idempotencyKey(), target.name(), attempt, simulate,
 					request.patch().fixedVersion(), target.installedVersion()));
 		}
 		logger.debug("Installing {} on {} (key {})", request.patch().id(), target.name(), request.idempotencyKey());
-		// Callers share this stage, so none of them may complete it in place of the
-		// install.
-		return result.minimalCompletionStage();
 	}
 
 	private void finish(InstallRequest request, InstallResult outcome, CompletableFuture<InstallResult> result) {
@@ -255,6 +295,10 @@ public final class SimulatorConnector implements Connector {
 		}
 		logger.debug("Install on {} (key {}) finished: {}", request.target().name(), request.idempotencyKey(),
 				outcome.cause());
+		// Recorded on the host before the key is let go, so a repeat finds one or the
+		// other.
+		this.lastInstalls.put(request.target().name(), new LastInstall(request.idempotencyKey(), outcome));
+		this.outcomes.remove(request.idempotencyKey(), result);
 		result.complete(outcome);
 	}
 
@@ -314,6 +358,11 @@ public final class SimulatorConnector implements Connector {
 		return this.totalInstalls.get();
 	}
 
+	/** Keys kept in memory: those of the installs under way. */
+	int keysInFlight() {
+		return this.outcomes.size();
+	}
+
 	/** Installs started and not yet completed. */
 	public int inFlight() {
 		return this.inFlight.get();
@@ -322,6 +371,13 @@ public final class SimulatorConnector implements Connector {
 	/** The most installs that were ever in flight at the same time. */
 	public int maxInFlight() {
 		return this.maxInFlight.get();
+	}
+
+	/**
+	 * What a simulated host keeps of its latest install: the key it ran under and its
+	 * outcome.
+	 */
+	private record LastInstall(String key, InstallResult outcome) {
 	}
 
 	/**

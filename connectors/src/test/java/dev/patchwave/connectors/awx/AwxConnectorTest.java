@@ -34,6 +34,7 @@ import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.connector.Connector;
 import dev.patchwave.common.connector.ConnectorCheck;
 import dev.patchwave.common.connector.ConnectorHealth;
+import dev.patchwave.common.connector.InstallRequest;
 import dev.patchwave.common.connector.InstallResult;
 import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.patch.Version;
@@ -43,12 +44,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,12 +71,14 @@ class AwxConnectorTest {
 
 	private static final String LAUNCH = "/api/v2/job_templates/7/launch/";
 
+	private static final FakeAwxJobList jobList = new FakeAwxJobList();
+
 	@RegisterExtension
 	static final WireMockExtension wireMock = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort())
+		.options(wireMockConfig().dynamicPort().extensions(jobList))
 		.build();
 
-	private final FakeAwx awx = new FakeAwx(wireMock);
+	private final FakeAwx awx = new FakeAwx(wireMock, jobList);
 
 	private final List<Connector> connectors = new ArrayList<>();
 
@@ -109,6 +116,161 @@ class AwxConnectorTest {
 					}""")));
 		assertThat(result(connector.install(request("web-02"))).message()).isEqualTo("job 42: ok=4 changed=1");
 		wireMock.verify(1, postRequestedFor(urlEqualTo(LAUNCH)));
+	}
+
+	@Test
+	void searchesAwxOnceForAllTheKeysOfABatchBeforeLaunchingIt() {
+		String[] hosts = hosts(50);
+		Map<String, String> keys = keys(hosts);
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "successful", keys);
+		this.awx.summaries(42, Stream.of(hosts).map(Summary::ok).toArray(Summary[]::new));
+
+		List<InstallResult> results = results(connector().installBatch(requests(hosts)));
+
+		assertThat(results).extracting(InstallResult::cause).containsOnly(ResultCause.SUCCEEDED);
+		assertThat(this.awx.jobSearches()).singleElement()
+			.asString()
+			.contains(keys.values().stream().map(key -> "&or__extra_vars__icontains=" + key).toArray(String[]::new));
+		assertThat(this.awx.launchCount()).isOne();
+		// The template once, the search, the launch, one poll and one page of summaries.
+		assertThat(wireMock.getAllServeEvents()).hasSize(5);
+	}
+
+	@Test
+	void findsTheEarlierJobsOfEveryKeyOfTheBatchInOneSearchAndLaunchesOnlyForTheOthers() {
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.earlierJob(40, "successful", keys("web-01", "web-02"));
+		this.awx.jobStatus(40, "successful", keys("web-01", "web-02"));
+		this.awx.summaries(40, Summary.ok("web-01"), Summary.ok("web-02"));
+		// Its key contains web-03's, so the search lists it too; it is not web-03's job.
+		this.awx.earlierJob(41, "successful", Map.of("web-30", "key-web-030"));
+		this.awx.launches(7, 42, keys("web-03"));
+		this.awx.jobStatus(42, "successful", keys("web-03"));
+		this.awx.summaries(42, Summary.ok("web-03"));
+
+		List<InstallResult> results = results(connector().installBatch(requests("web-01", "web-03")));
+
+		assertThat(results).extracting(InstallResult::message)
+			.containsExactly("job 40: ok=4 changed=1", "job 42: ok=4 changed=1");
+		assertThat(this.awx.jobSearches()).hasSize(1);
+		wireMock.verify(1, postRequestedFor(urlEqualTo(LAUNCH)).withRequestBody(equalToJson("""
+				{"limit": "web-03", "extra_vars": {"patchwave_keys": {"web-03": "key-web-03"}}}""", true, true)));
+	}
+
+	@Test
+	void splitsTheSearchOfABatchWhoseKeysWouldMakeTooLongAUrl() {
+		String[] hosts = hosts(500);
+		Map<String, String> keys = keys(hosts);
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "successful", keys);
+		this.awx.summaries(42, Stream.of(hosts).map(Summary::ok).toArray(Summary[]::new));
+
+		results(connector("maxBatchSize", "500").installBatch(requests(hosts)));
+
+		List<String> searches = this.awx.jobSearches();
+		assertThat(searches).hasSize(5).allSatisfy(url -> assertThat(url).hasSizeLessThanOrEqualTo(4000));
+		assertThat(searches.stream().flatMap(url -> Stream.of(url.split("&or__extra_vars__icontains=")).skip(1)))
+			.containsExactlyElementsOf(keys.values());
+		assertThat(this.awx.launchCount()).isOne();
+	}
+
+	@Test
+	void keepsNeitherKeysNorJobsInMemoryOnceTheirInstallsHaveEnded() {
+		String[] hosts = hosts(40);
+		String[] first = Arrays.copyOfRange(hosts, 0, 20);
+		String[] second = Arrays.copyOfRange(hosts, 20, 40);
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys(first));
+		this.awx.jobStatus(42, "running", keys(first));
+		this.awx.summaries(42, Stream.of(first).map(Summary::ok).toArray(Summary[]::new));
+		AwxConnector connector = (AwxConnector) connector();
+		List<CompletionStage<InstallResult>> running = connector.installBatch(requests(first));
+		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+		assertThat(connector.keysInFlight()).isEqualTo(20);
+		assertThat(connector.jobsFollowed()).isOne();
+
+		this.awx.jobStatus(42, "successful", keys(first));
+		results(running);
+		this.awx.launches(7, 43, keys(second));
+		this.awx.jobStatus(43, "successful", keys(second));
+		this.awx.summaries(43, Stream.of(second).map(Summary::ok).toArray(Summary[]::new));
+		results(connector.installBatch(requests(second)));
+
+		assertThat(connector.keysInFlight()).isZero();
+		assertThat(connector.jobsFollowed()).isZero();
+	}
+
+	@Test
+	void aFinishedKeyAskedAgainIsAnsweredFromItsJobInAwxWithoutLaunchingAgain() {
+		Map<String, String> keys = keys("web-01", "web-02");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "failed", keys);
+		this.awx.summaries(42, Summary.ok("web-01"), new Summary("web-02", 2, 0, 1, 0));
+		AwxConnector connector = (AwxConnector) connector();
+		List<InstallResult> first = results(connector.installBatch(requests("web-01", "web-02")));
+
+		InstallResult again = result(connector.install(request("web-02")));
+		InstallResult afterRestart = result(connector().install(request("web-02")));
+
+		assertThat(again).isEqualTo(first.get(1)).isEqualTo(afterRestart);
+		assertThat(again.cause()).isEqualTo(ResultCause.FATAL_TARGET_ERROR);
+		assertThat(again.message()).isEqualTo("job 42: 1 task(s) failed on this host (ok=2 changed=0)");
+		assertThat(this.awx.launchCount()).isOne();
+		// Neither memory answered: the connector and the restarted one each searched AWX.
+		assertThat(this.awx.jobSearches()).hasSize(3);
+		assertThat(connector.keysInFlight()).isZero();
+	}
+
+	@Test
+	void concurrentRepeatsOfAKeyUnderWayJoinItsJobWithoutAskingAwx() throws InterruptedException {
+		Map<String, String> keys = keys("web-01");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "running", keys);
+		this.awx.summaries(42, Summary.ok("web-01"));
+		AwxConnector connector = (AwxConnector) connector();
+		CompletionStage<InstallResult> first = connector.install(request("web-01"));
+		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+
+		List<CompletionStage<InstallResult>> repeats = repeatAtOnce(connector, request("web-01"), 8, null);
+		this.awx.jobStatus(42, "successful", keys);
+
+		assertThat(results(repeats)).containsOnly(result(first));
+		assertThat(result(first).message()).isEqualTo("job 42: ok=4 changed=1");
+		assertThat(this.awx.launchCount()).isOne();
+		assertThat(this.awx.jobSearches()).hasSize(1);
+	}
+
+	@Test
+	void repeatsSentTheMomentAKeySettlesFindItsJobInAwxAndNeverLaunchASecond() throws InterruptedException {
+		Map<String, String> keys = keys("web-01");
+		this.awx.template(TEMPLATE, 7, true);
+		this.awx.noEarlierJobs();
+		this.awx.launches(7, 42, keys);
+		this.awx.jobStatus(42, "running", keys);
+		this.awx.summaries(42, Summary.ok("web-01"));
+		AwxConnector connector = (AwxConnector) connector();
+		CompletionStage<InstallResult> first = connector.install(request("web-01"));
+		CountDownLatch settled = new CountDownLatch(1);
+		first.whenComplete((result, ex) -> settled.countDown());
+		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+
+		this.awx.jobStatus(42, "successful", keys);
+		List<CompletionStage<InstallResult>> repeats = repeatAtOnce(connector, request("web-01"), 8, settled);
+
+		assertThat(results(repeats)).containsOnly(result(first));
+		assertThat(this.awx.launchCount()).isOne();
+		assertThat(connector.keysInFlight()).isZero();
+		assertThat(connector.jobsFollowed()).isZero();
 	}
 
 	@Test
@@ -462,6 +624,7 @@ class AwxConnectorTest {
 		Connector connector = connector();
 		connector.install(request("web-01"));
 		await().untilAsserted(() -> wireMock.verify(getRequestedFor(urlEqualTo("/api/v2/jobs/42/"))));
+		this.awx.deleted(42);
 
 		// AWX has no job under the key (it was deleted there): AWX's word counts.
 		CallStatus status = connector.status(request("web-01")).toCompletableFuture().join();
@@ -557,6 +720,49 @@ class AwxConnectorTest {
 		Connector connector = new AwxConnectorFactory().create(this.awx.config(settings));
 		this.connectors.add(connector);
 		return connector;
+	}
+
+	/**
+	 * Sends the request from as many threads at once, once the gate (if any) opens, and
+	 * returns when all were sent.
+	 */
+	private static List<CompletionStage<InstallResult>> repeatAtOnce(Connector connector, InstallRequest request,
+			int threads, CountDownLatch gate) throws InterruptedException {
+		CountDownLatch ready = new CountDownLatch(threads);
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletionStage<InstallResult>> stages = new CopyOnWriteArrayList<>();
+		List<Thread> senders = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			senders.add(Thread.ofVirtual().start(() -> {
+				ready.countDown();
+				try {
+					go.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				stages.add(connector.install(request));
+			}));
+		}
+		ready.await();
+		if (gate != null) {
+			gate.await();
+		}
+		go.countDown();
+		for (Thread sender : senders) {
+			sender.join();
+		}
+		assertThat(stages).hasSize(threads);
+		return stages;
+	}
+
+	private static String[] hosts(int count) {
+		return IntStream.rangeClosed(1, count).mapToObj("web-%03d"::formatted).toArray(String[]::new);
+	}
+
+	private static List<InstallRequest> requests(String... hosts) {
+		return Stream.of(hosts).map(FakeAwx::request).toList();
 	}
 
 	private static ResponseDefinitionBuilder throttled() {

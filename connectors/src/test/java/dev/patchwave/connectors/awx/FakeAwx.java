@@ -3,12 +3,15 @@ package dev.patchwave.connectors.awx;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.patchwave.common.connector.ConnectorConfig;
 import dev.patchwave.common.connector.InstallRequest;
 import dev.patchwave.common.patch.Patch;
@@ -19,17 +22,22 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An AWX played by WireMock, answering with the documented JSON of the fixtures under
- * {@code awx/}, changed only where a test needs other ids, statuses or hosts.
+ * {@code awx/}, changed only where a test needs other ids, statuses or hosts. Its job
+ * list holds the jobs launched and is searched as AWX searches it
+ * ({@link FakeAwxJobList}), so a test sees what a connector that forgot a key would find
+ * there.
  */
 final class FakeAwx {
 
@@ -39,15 +47,27 @@ final class FakeAwx {
 
 	static final long TEMPLATE_ID = 7;
 
+	/** The stub of AWX's job list, stubbed once per test. */
+	private static final UUID JOB_LIST = UUID.fromString("6a0c7f52-4c1e-4f57-9d5e-0d7a1b3c2f10");
+
 	static final Patch PATCH = new Patch("APEX-CP-7190", "Apex", "Apex Server", "Cumulative patch 7190", "windows",
 			Version.parse("14.0.7190"), LocalDate.of(2025, 3, 1), List.of());
 
 	private final WireMockExtension wireMock;
 
+	private final FakeAwxJobList jobs;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	FakeAwx(WireMockExtension wireMock) {
+	/**
+	 * A fresh AWX: WireMock forgets its stubs after each test, and this forgets the jobs
+	 * listed.
+	 * @param jobs the job list the WireMock server was given as an extension
+	 */
+	FakeAwx(WireMockExtension wireMock, FakeAwxJobList jobs) {
 		this.wireMock = wireMock;
+		this.jobs = jobs;
+		this.jobs.clear();
 	}
 
 	/**
@@ -98,22 +118,46 @@ final class FakeAwx {
 			.willReturn(ok(node("empty-page.json"))));
 	}
 
-	/** No job of the template was launched under any key yet. */
+	/**
+	 * No job of the template was launched under any key yet: AWX's job list answers
+	 * searches, and lists the jobs launched from now on.
+	 */
 	void noEarlierJobs() {
-		this.wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/")).atPriority(10)
-			.withQueryParam("extra_vars__icontains", matching(".+"))
-			.willReturn(ok(node("empty-page.json"))));
+		if (this.wireMock.getStubMappings().stream().noneMatch(stub -> JOB_LIST.equals(stub.getId()))) {
+			this.wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/")).withId(JOB_LIST)
+				.atPriority(10)
+				.willReturn(aResponse().withTransformers(FakeAwxJobList.NAME)));
+		}
 	}
 
-	/** A job launched earlier under these keys, found by searching any one of them. */
+	/** A job launched earlier under these keys, which AWX's job list shows. */
 	void earlierJob(long id, String status, Map<String, String> keys) {
-		ObjectNode page = jobsPage(id, status, keys);
-		keys.values()
-			.forEach(key -> this.wireMock.stubFor(get(urlPathEqualTo("/api/v2/jobs/")).atPriority(1)
-				.withQueryParam("job_template", equalTo(Long.toString(TEMPLATE_ID)))
-				.withQueryParam("extra_vars__icontains", equalTo(key))
-				.withQueryParam("order_by", equalTo("-id"))
-				.willReturn(ok(page))));
+		noEarlierJobs();
+		this.jobs.list(job(id, status, keys));
+	}
+
+	/**
+	 * The job is gone from AWX, as after someone deleted it: neither listed nor found by
+	 * id.
+	 */
+	void deleted(long id) {
+		this.jobs.delete(id);
+		this.wireMock
+			.stubFor(get("/api/v2/jobs/%d/".formatted(id)).willReturn(json(404, "{\"detail\": \"Not found.\"}")));
+	}
+
+	/** How many jobs were launched, of any template. */
+	int launchCount() {
+		return this.wireMock.findAll(postRequestedFor(urlPathMatching("/api/v2/job_templates/\\d+/launch/"))).size();
+	}
+
+	/** The searches of AWX's job list, as the URLs asked for, oldest first. */
+	List<String> jobSearches() {
+		return this.wireMock.findAll(getRequestedFor(urlPathEqualTo("/api/v2/jobs/")))
+			.stream()
+			.sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
+			.map(LoggedRequest::getUrl)
+			.toList();
 	}
 
 	/** A page of the job list with the one job on it, as a search finds it. */
@@ -127,15 +171,18 @@ final class FakeAwx {
 		return page;
 	}
 
+	/** Launching the template creates this job, which AWX lists from then on. */
 	void launches(long templateId, long jobId, Map<String, String> keys) {
 		ObjectNode launched = node("launch.json");
 		launched.put("job", jobId).put("id", jobId).put("limit", String.join(",", keys.keySet()));
-		launched.put("extra_vars", extraVars(keys));
-		this.wireMock
-			.stubFor(post("/api/v2/job_templates/%d/launch/".formatted(templateId)).willReturn(json(201, launched)));
+		launched.put("extra_vars", extraVars(keys)).put("job_template", templateId);
+		this.wireMock.stubFor(post("/api/v2/job_templates/%d/launch/".formatted(templateId))
+			.willReturn(json(201, launched).withTransformers(FakeAwxJobList.NAME)
+				.withTransformerParameter(FakeAwxJobList.LISTS, launched.toString())));
 	}
 
 	void jobStatus(long id, String status, Map<String, String> keys) {
+		this.jobs.status(id, status);
 		this.wireMock.stubFor(get("/api/v2/jobs/%d/".formatted(id)).willReturn(ok(job(id, status, keys))));
 	}
 

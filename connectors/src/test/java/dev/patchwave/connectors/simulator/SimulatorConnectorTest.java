@@ -21,8 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,24 +112,56 @@ class SimulatorConnectorTest {
 	}
 
 	@Test
-	void aRepeatedIdempotencyKeyJoinsTheFirstInstallInsteadOfInstallingAgain() throws Exception {
+	void aRepeatedKeyJoinsItsInstallWhileItRunsAndIsAnsweredByTheHostOnceItFinished() throws Exception {
 		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.3S", "failureRate", "0.5"));
 		Target target = target("web-01");
 		CompletionStage<InstallResult> first = connector.install(request("k1", target));
 		CompletionStage<InstallResult> whileRunning = connector.install(request("k1", target));
+		assertThat(connector.keysInFlight()).isOne();
 		InstallResult result = await(first);
 		CompletionStage<InstallResult> afterwards = connector.install(request("k1", target));
 
+		assertThat(await(whileRunning)).isEqualTo(result);
+		assertThat(await(afterwards)).isEqualTo(result);
 		assertThat(connector.installCount("web-01")).isOne();
 		assertThat(connector.totalInstalls()).isOne();
-		// Compared by reference: assertThat(CompletionStage) would compare copies from
-		// toCompletableFuture().
-		assertThat(whileRunning == first).as("the call while running gets the first install's stage").isTrue();
-		assertThat(afterwards == first).as("the call afterwards gets the first install's stage").isTrue();
-		assertThat(await(afterwards)).isEqualTo(result);
+		assertThat(connector.keysInFlight()).isZero();
 
 		await(connector.install(request("k2", target)));
 		assertThat(connector.installCount("web-01")).isEqualTo(2);
+	}
+
+	@Test
+	void keepsNoKeyInMemoryOnceItsInstallHasFinishedAndStillNeverInstallsItTwice() throws Exception {
+		SimulatorConnector connector = connector(Map.of("failureRate", "0.3"));
+		List<Target> targets = targets(500);
+		List<InstallResult> first = installAll(connector, targets);
+
+		assertThat(connector.keysInFlight()).isZero();
+		assertThat(installAll(connector, targets)).isEqualTo(first);
+		assertThat(connector.totalInstalls()).isEqualTo(500);
+		assertThat(connector.status(request("key-0", targets.get(0))).toCompletableFuture().join())
+			.isEqualTo(CallStatus.finished(first.get(0)));
+	}
+
+	@Test
+	void repeatsOfAKeyFromManyThreadsWhileItRunsAndAsItFinishesInstallOnce() throws Exception {
+		SimulatorConnector connector = connector(Map.of("installLatency", "PT0.2S", "failureRate", "0.5"));
+		InstallRequest request = request("k1", target("web-01"));
+		CompletionStage<InstallResult> first = connector.install(request);
+		CountDownLatch finished = new CountDownLatch(1);
+		first.whenComplete((result, ex) -> finished.countDown());
+
+		List<CompletionStage<InstallResult>> whileRunning = repeatAtOnce(connector, request, 8, new CountDownLatch(0));
+		List<CompletionStage<InstallResult>> asItFinishes = repeatAtOnce(connector, request, 8, finished);
+
+		InstallResult result = await(first);
+		for (CompletionStage<InstallResult> repeat : Stream.concat(whileRunning.stream(), asItFinishes.stream())
+			.toList()) {
+			assertThat(await(repeat)).isEqualTo(result);
+		}
+		assertThat(connector.installCount("web-01")).isOne();
+		assertThat(connector.keysInFlight()).isZero();
 	}
 
 	@Test
@@ -333,6 +368,36 @@ class SimulatorConnectorTest {
 			byTarget.put(targets.get(i).name(), results.get(i));
 		}
 		return byTarget;
+	}
+
+	/**
+	 * Sends the request from as many threads at once, once the gate opens, and returns
+	 * when all were sent.
+	 */
+	private static List<CompletionStage<InstallResult>> repeatAtOnce(SimulatorConnector connector,
+			InstallRequest request, int threads, CountDownLatch gate) throws InterruptedException {
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletionStage<InstallResult>> stages = new CopyOnWriteArrayList<>();
+		List<Thread> senders = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			senders.add(Thread.ofVirtual().start(() -> {
+				try {
+					go.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				stages.add(connector.install(request));
+			}));
+		}
+		gate.await();
+		go.countDown();
+		for (Thread sender : senders) {
+			sender.join();
+		}
+		assertThat(stages).hasSize(threads);
+		return stages;
 	}
 
 	private static InstallResult await(CompletionStage<InstallResult> stage) throws Exception {
