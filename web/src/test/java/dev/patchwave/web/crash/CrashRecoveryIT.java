@@ -143,8 +143,10 @@ class CrashRecoveryIT {
 	@Test
 	void aSecondNodeReRunsNothingAndTakesOverWhenTheOwnerIsKilledMidWave() throws Exception {
 		// installs take longer than a lease: only a lease that is not renewed may be
-		// taken over
-		Fleet fleet = new Fleet("two-nodes", 4, (int) PatchwaveNode.LEASE.toSeconds() + 4, i -> "ok");
+		// taken over; the second wave's take long enough for the second node to start
+		// and see it run, however loaded the machine (27 s to start has been seen)
+		int lease = (int) PatchwaveNode.LEASE.toSeconds();
+		Fleet fleet = new Fleet("two-nodes", 4, i -> i < 2 ? lease + 4 : lease + 30, i -> "ok");
 		PatchwaveNode owner = start("node-1");
 		fleet.register(owner);
 		long rollout = fleet.rollout(owner, Map.of("name", "first", "size", "2", "maxConcurrency", 2),
@@ -243,13 +245,18 @@ class CrashRecoveryIT {
 
 		private final int size;
 
-		private final int sleepSeconds;
+		private final java.util.function.IntUnaryOperator sleepSeconds;
 
 		private final java.util.function.IntFunction<String> behaviour;
 
 		private String connector;
 
 		Fleet(String kind, int size, int sleepSeconds, java.util.function.IntFunction<String> behaviour) {
+			this(kind, size, i -> sleepSeconds, behaviour);
+		}
+
+		Fleet(String kind, int size, java.util.function.IntUnaryOperator sleepSeconds,
+				java.util.function.IntFunction<String> behaviour) {
 			this.run = kind + "-" + UUID.randomUUID().toString().substring(0, 6);
 			this.size = size;
 			this.sleepSeconds = sleepSeconds;
@@ -284,10 +291,11 @@ class CrashRecoveryIT {
 			assertThat(created.status()).as(created.body()).isEqualTo(201);
 			List<Map<String, Object>> targets = new ArrayList<>();
 			for (int i = 0; i < this.size; i++) {
-				targets.add(Map.of(
-						"name", name(i), "address", hosts.address(i), "labels", Map.of("run", this.run, "sleep",
-								Integer.toString(this.sleepSeconds), "behaviour", this.behaviour.apply(i)),
-						"connector", this.connector, "installedVersion", VULNERABLE));
+				targets
+					.add(Map.of("name", name(i), "address", hosts.address(i), "labels",
+							Map.of("run", this.run, "sleep", Integer.toString(this.sleepSeconds.applyAsInt(i)),
+									"behaviour", this.behaviour.apply(i)),
+							"connector", this.connector, "installedVersion", VULNERABLE));
 			}
 			Response registered = admin.post("/api/v1/targets", ApiClient.json(targets));
 			assertThat(registered.status()).as(registered.body()).isBetween(200, 201);
