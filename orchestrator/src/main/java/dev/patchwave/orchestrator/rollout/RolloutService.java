@@ -65,6 +65,8 @@ public class RolloutService {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final TargetRepository targets;
 
 	private final PatchCatalog catalog;
@@ -91,11 +93,12 @@ public class RolloutService {
 
 	private final Clock clock;
 
-	public RolloutService(RolloutStore store, TargetRepository targets, PatchCatalog catalog,
-			ConnectorInstances connectors, EventJournal journal, RolloutOperations engine, Windows windows,
-			WindowService windowService, RolloutDeadlines deadlines, RolloutProjections projections, RolloutViews views,
-			PlanningProperties planning, DraftPlans drafts, Clock clock) {
+	public RolloutService(RolloutStore store, DeploymentStore deployments, TargetRepository targets,
+			PatchCatalog catalog, ConnectorInstances connectors, EventJournal journal, RolloutOperations engine,
+			Windows windows, WindowService windowService, RolloutDeadlines deadlines, RolloutProjections projections,
+			RolloutViews views, PlanningProperties planning, DraftPlans drafts, Clock clock) {
 		this.store = store;
+		this.deployments = deployments;
 		this.targets = targets;
 		this.catalog = catalog;
 		this.connectors = connectors;
@@ -345,11 +348,11 @@ public class RolloutService {
 
 	public Page<DeploymentView> deployments(long id, DeploymentState state, int page, int size) {
 		get(id);
-		List<DeploymentView> rows = this.store.deployments(id, state, page, size)
+		List<DeploymentView> rows = this.deployments.deployments(id, state, page, size)
 			.stream()
 			.map(DeploymentView::of)
 			.toList();
-		return new Page<>(rows, page, size, this.store.countDeployments(id, state));
+		return new Page<>(rows, page, size, this.deployments.countDeployments(id, state));
 	}
 
 	public List<RolloutEvent> events(long id, long afterId, int limit) {
@@ -417,9 +420,9 @@ public class RolloutService {
 	 * each install, retry and roll back without knowing of the other.
 	 */
 	private void requireNoOverlap(long rolloutId) {
-		List<RolloutStore.Overlap> overlaps = this.store.overlaps(rolloutId);
+		List<DeploymentStore.Overlap> overlaps = this.deployments.overlaps(rolloutId);
 		if (!overlaps.isEmpty()) {
-			throw new ConflictException(RolloutStore.Overlap.describe(overlaps));
+			throw new ConflictException(DeploymentStore.Overlap.describe(overlaps));
 		}
 	}
 
