@@ -10,6 +10,7 @@ import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
@@ -36,6 +37,8 @@ class Dispatcher {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final TargetRepository targets;
 
 	private final ConnectorInstances connectors;
@@ -52,9 +55,11 @@ class Dispatcher {
 
 	private final Clock clock;
 
-	Dispatcher(RolloutStore store, TargetRepository targets, ConnectorInstances connectors, ConnectorWaits waits,
-			DispatchWindows windows, EventJournal journal, Patches patches, EngineTransactions tx, Clock clock) {
+	Dispatcher(RolloutStore store, DeploymentStore deployments, TargetRepository targets, ConnectorInstances connectors,
+			ConnectorWaits waits, DispatchWindows windows, EventJournal journal, Patches patches, EngineTransactions tx,
+			Clock clock) {
 		this.store = store;
+		this.deployments = deployments;
 		this.targets = targets;
 		this.connectors = connectors;
 		this.waits = waits;
@@ -88,7 +93,7 @@ class Dispatcher {
 			Set<Long> outside = new HashSet<>();
 			List<String> haltReasons = new ArrayList<>();
 			boolean skipped = false;
-			List<DeploymentRow> pending = this.store.pending(wave, free, down);
+			List<DeploymentRow> pending = this.deployments.pending(wave, free, down);
 			while (!pending.isEmpty()) {
 				int downBefore = down.size();
 				int outsideBefore = outside.size();
@@ -128,14 +133,14 @@ class Dispatcher {
 					break;
 				}
 				// targets passed over for their window are still pending: read past them
-				pending = this.store.pending(wave, free - calls.size() + outside.size(), down);
+				pending = this.deployments.pending(wave, free - calls.size() + outside.size(), down);
 			}
 			return new Claim(calls, skipped, haltReasons);
 		}, Claim.NONE);
 	}
 
 	private void skip(long rolloutId, DeploymentRow deployment, Target target, Patch patch, Instant now) {
-		this.store.markSkipped(deployment, target.installedVersion().toString(),
+		this.deployments.markSkipped(deployment, target.installedVersion().toString(),
 				"Already at %s, the fixed version is %s".formatted(target.installedVersion(), patch.fixedVersion()),
 				now);
 		this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_SKIPPED", deployment.wave(), target.name(),
@@ -149,7 +154,7 @@ class Dispatcher {
 	private void dispatch(long rolloutId, List<DeploymentRow> deployments, Map<Long, Target> targets, Patch patch,
 			Instant now, List<Call> calls) {
 		List<String> keys = deployments.stream().map(Dispatcher::keyFor).toList();
-		boolean[] marked = this.store.markDispatched(deployments, keys, now);
+		boolean[] marked = this.deployments.markDispatched(deployments, keys, now);
 		for (int i = 0; i < marked.length; i++) {
 			if (marked[i]) {
 				DeploymentRow deployment = deployments.get(i);

@@ -9,6 +9,7 @@ import dev.patchwave.orchestrator.InvalidInputException;
 import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
@@ -35,6 +36,8 @@ class FailureActions {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final EventJournal journal;
 
 	private final EngineTransactions tx;
@@ -43,10 +46,11 @@ class FailureActions {
 
 	private final Clock clock;
 
-	FailureActions(RolloutLocks locks, RolloutStore store, EventJournal journal, EngineTransactions tx,
-			RolloutDriver driver, Clock clock) {
+	FailureActions(RolloutLocks locks, RolloutStore store, DeploymentStore deployments, EventJournal journal,
+			EngineTransactions tx, RolloutDriver driver, Clock clock) {
 		this.locks = locks;
 		this.store = store;
+		this.deployments = deployments;
 		this.journal = journal;
 		this.tx = tx;
 		this.driver = driver;
@@ -73,11 +77,11 @@ class FailureActions {
 			requireNoWaveRolledBack(rolloutId, "retried");
 			Instant now = this.clock.instant();
 			this.tx.command(rolloutId, () -> {
-				RolloutStore.Requeued requeued = this.store.requeueFailed(rolloutId, position);
+				DeploymentStore.Requeued requeued = this.deployments.requeueFailed(rolloutId, position);
 				Set<Integer> waves = new HashSet<>(requeued.waves());
 				// reboot-pending targets are read again when their wave runs its verify
 				// again
-				Map<Long, Map<DeploymentState, Integer>> counts = this.store.countsByWave(rolloutId);
+				Map<Long, Map<DeploymentState, Integer>> counts = this.deployments.countsByWave(rolloutId);
 				this.store.waves(rolloutId)
 					.stream()
 					.filter(wave -> position == null || wave.position() == position)
@@ -113,14 +117,14 @@ class FailureActions {
 			throw new InvalidInputException("reason", "is required: say why the target is left exposed");
 		}
 		this.locks.run(rolloutId, () -> {
-			DeploymentRow deployment = this.store.deployment(rolloutId, target)
+			DeploymentRow deployment = this.deployments.deployment(rolloutId, target)
 				.orElseThrow(() -> new NotFoundException("target in rollout " + rolloutId, target));
 			if (!DeploymentState.transitions().isAllowed(deployment.state(), DeploymentState.EXCLUDED)) {
 				throw new ConflictException("%s is %s; only a pending, failed or reboot-pending target is skipped"
 					.formatted(target, deployment.state()));
 			}
 			this.tx.command(rolloutId, () -> {
-				this.store.exclude(deployment, "Skipped by %s: %s".formatted(actor, reason.strip()),
+				this.deployments.exclude(deployment, "Skipped by %s: %s".formatted(actor, reason.strip()),
 						this.clock.instant());
 				this.journal.append(rolloutId, actor, "TARGET_SKIPPED_BY_OPERATOR", deployment.wave(), target,
 						"Skipped by %s, still exposed: %s".formatted(actor, reason.strip()));

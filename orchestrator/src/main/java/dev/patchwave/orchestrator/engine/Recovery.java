@@ -4,8 +4,8 @@ import dev.patchwave.common.connector.CallStatus;
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
-import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.target.TargetRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 @Component
 class Recovery {
 
-	private final RolloutStore store;
+	private final DeploymentStore deployments;
 
 	private final TargetRepository targets;
 
@@ -33,8 +33,9 @@ class Recovery {
 
 	private final Clock clock;
 
-	Recovery(RolloutStore store, TargetRepository targets, Patches patches, EngineTransactions tx, Clock clock) {
-		this.store = store;
+	Recovery(DeploymentStore deployments, TargetRepository targets, Patches patches, EngineTransactions tx,
+			Clock clock) {
+		this.deployments = deployments;
 		this.targets = targets;
 		this.patches = patches;
 		this.tx = tx;
@@ -49,7 +50,7 @@ class Recovery {
 		Instant now = this.clock.instant();
 		Instant cutoff = now.minus(minAge);
 		Orphans orphans = new Orphans(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-		for (DeploymentRow deployment : this.store.dispatched(rollout.id())) {
+		for (DeploymentRow deployment : this.deployments.dispatched(rollout.id())) {
 			if (inFlight.test(deployment.id())) {
 				continue;
 			}
@@ -65,7 +66,7 @@ class Recovery {
 				orphans.installs().add(call(rollout, deployment));
 			}
 		}
-		for (DeploymentRow rollingBack : this.store.inState(rollout.id(), DeploymentState.ROLLING_BACK)) {
+		for (DeploymentRow rollingBack : this.deployments.inState(rollout.id(), DeploymentState.ROLLING_BACK)) {
 			if (!inFlight.test(rollingBack.id()) && !rollingBack.dispatchedAt().isAfter(cutoff)) {
 				orphans.rollbacks().add(call(rollout, rollingBack));
 			}
@@ -80,7 +81,7 @@ class Recovery {
 	 * its target goes back among the pending, never having been touched.
 	 */
 	Resolution resolve(Call call, CallStatus status) {
-		DeploymentRow current = this.store.deployment(call.deploymentId()).orElseThrow();
+		DeploymentRow current = this.deployments.deployment(call.deploymentId()).orElseThrow();
 		if (current.state() != DeploymentState.DISPATCHED || !call.key().equals(current.idempotencyKey())) {
 			return Resolution.NOTHING;
 		}
@@ -94,7 +95,7 @@ class Recovery {
 			if (state == RolloutState.RUNNING) {
 				return Resolution.SEND;
 			}
-			this.store.release(call.deploymentId(), call.key(),
+			this.deployments.release(call.deploymentId(), call.key(),
 					"Never reached the target; back among the pending while the rollout is " + state);
 			return Resolution.STEP;
 		});

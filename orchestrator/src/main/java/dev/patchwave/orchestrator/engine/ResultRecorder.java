@@ -6,8 +6,8 @@ import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
-import dev.patchwave.orchestrator.rollout.RolloutStore;
-import dev.patchwave.orchestrator.rollout.RolloutStore.Settlement;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
+import dev.patchwave.orchestrator.rollout.DeploymentStore.Settlement;
 import dev.patchwave.orchestrator.target.TargetRepository;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Clock;
@@ -31,7 +31,7 @@ class ResultRecorder {
 
 	private static final Logger log = LoggerFactory.getLogger(ResultRecorder.class);
 
-	private final RolloutStore store;
+	private final DeploymentStore deployments;
 
 	private final TargetRepository targets;
 
@@ -47,9 +47,9 @@ class ResultRecorder {
 
 	private final ConnectorWaits waits;
 
-	ResultRecorder(RolloutStore store, TargetRepository targets, EventJournal journal, EngineTransactions tx,
+	ResultRecorder(DeploymentStore deployments, TargetRepository targets, EventJournal journal, EngineTransactions tx,
 			Clock clock, EngineProperties properties, ConnectorWaits waits) {
-		this.store = store;
+		this.deployments = deployments;
 		this.targets = targets;
 		this.journal = journal;
 		this.tx = tx;
@@ -91,7 +91,7 @@ class ResultRecorder {
 	}
 
 	private List<Retry> recordAll(List<Outcome> batch) {
-		Map<Long, DeploymentRow> rows = this.store
+		Map<Long, DeploymentRow> rows = this.deployments
 			.deployments(batch.stream().map(outcome -> outcome.call().deploymentId()).toList());
 		Instant now = this.clock.instant();
 		List<Retry> retries = new ArrayList<>();
@@ -114,7 +114,7 @@ class ResultRecorder {
 				settling.add(outcome);
 			}
 		}
-		boolean[] settled = this.store.settle(settlements, now);
+		boolean[] settled = this.deployments.settle(settlements, now);
 		Map<Long, Version> versions = new HashMap<>();
 		for (int i = 0; i < settled.length; i++) {
 			if (settled[i]) {
@@ -145,7 +145,7 @@ class ResultRecorder {
 		}
 		boolean givesUp = cause.isTargetFailure()
 				|| (cause.isTransientTargetError() && deployment.attempts() >= this.properties.maxAttempts())
-				|| (cause.isConnectorError() && this.store.countConnectorError(call.deploymentId(),
+				|| (cause.isConnectorError() && this.deployments.countConnectorError(call.deploymentId(),
 						call.key()) >= this.properties.maxAttempts());
 		if (!givesUp) {
 			return null;
@@ -189,7 +189,8 @@ class ResultRecorder {
 		Duration wait = cause.isTransientTargetError() ? Duration.ofMillis(this.backoff.apply(deployment.attempts()))
 				: this.properties.retryBackoff();
 		Instant retryAt = now.plus(wait);
-		this.store.awaitRetry(call.deploymentId(), call.key(), cause, result.exitCode(), result.message(), retryAt);
+		this.deployments.awaitRetry(call.deploymentId(), call.key(), cause, result.exitCode(), result.message(),
+				retryAt);
 		// an outage answers every retry the same way: journal the first, not each one
 		if (cause != deployment.cause()) {
 			this.journal.append(call.rolloutId(), EventJournal.ENGINE,

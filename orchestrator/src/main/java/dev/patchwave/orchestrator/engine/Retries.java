@@ -4,8 +4,8 @@ import dev.patchwave.common.connector.ResultCause;
 import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
-import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.target.TargetRepository;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 class Retries {
 
-	private final RolloutStore store;
+	private final DeploymentStore deployments;
 
 	private final TargetRepository targets;
 
@@ -32,8 +32,9 @@ class Retries {
 
 	private final Clock clock;
 
-	Retries(RolloutStore store, TargetRepository targets, Patches patches, EngineTransactions tx, Clock clock) {
-		this.store = store;
+	Retries(DeploymentStore deployments, TargetRepository targets, Patches patches, EngineTransactions tx,
+			Clock clock) {
+		this.deployments = deployments;
 		this.targets = targets;
 		this.patches = patches;
 		this.tx = tx;
@@ -45,7 +46,7 @@ class Retries {
 	 * wait on until the rollout runs again.
 	 */
 	Optional<Action> due(RolloutRow rollout, long deploymentId) {
-		DeploymentRow deployment = this.store.deployment(deploymentId).orElseThrow();
+		DeploymentRow deployment = this.deployments.deployment(deploymentId).orElseThrow();
 		if (deployment.state() != DeploymentState.DISPATCHED || deployment.retryAt() == null) {
 			return Optional.empty();
 		}
@@ -58,7 +59,7 @@ class Retries {
 		String key = newAttempt ? Call.installKey(deploymentId, deployment.attempts() + 1)
 				: deployment.idempotencyKey();
 		boolean claimed = this.tx.callWhileRunning(rollout.id(),
-				() -> this.store.markRetried(deployment, key, this.clock.instant()), false);
+				() -> this.deployments.markRetried(deployment, key, this.clock.instant()), false);
 		return claimed ? Optional.of(new Action(waiting.withKey(key), true)) : Optional.empty();
 	}
 
@@ -71,9 +72,9 @@ class Retries {
 		Instant now = this.clock.instant();
 		String reason = "Rollout %s while the target waited for a retry"
 			.formatted(rollout.state() == RolloutState.ABORTED ? "aborted" : "rolled back");
-		for (DeploymentRow waiting : this.store.dispatched(rollout.id())) {
+		for (DeploymentRow waiting : this.deployments.dispatched(rollout.id())) {
 			if (waiting.retryAt() != null && waiting.cause() == ResultCause.TRANSIENT_TARGET_ERROR) {
-				this.tx.run(rollout.id(), () -> this.store.settle(waiting.id(), waiting.idempotencyKey(),
+				this.tx.run(rollout.id(), () -> this.deployments.settle(waiting.id(), waiting.idempotencyKey(),
 						DeploymentState.FAILED, waiting.cause(), waiting.exitCode(), reason, null, now));
 			}
 		}

@@ -9,6 +9,7 @@ import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
@@ -34,6 +35,8 @@ class Rollbacks {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final TargetRepository targets;
 
 	private final EventJournal journal;
@@ -50,13 +53,14 @@ class Rollbacks {
 
 	private final CallsInFlight calls;
 
-	Rollbacks(RolloutStore store, TargetRepository targets, EventJournal journal, Patches patches,
-			EngineTransactions tx, Clock clock, EngineProperties properties, ConnectorInstances connectors,
-			CallsInFlight calls) {
+	Rollbacks(RolloutStore store, DeploymentStore deployments, TargetRepository targets, EventJournal journal,
+			Patches patches, EngineTransactions tx, Clock clock, EngineProperties properties,
+			ConnectorInstances connectors, CallsInFlight calls) {
 		this.connectors = connectors;
 		this.calls = calls;
 		this.properties = properties;
 		this.store = store;
+		this.deployments = deployments;
 		this.targets = targets;
 		this.journal = journal;
 		this.patches = patches;
@@ -72,10 +76,10 @@ class Rollbacks {
 		long rolloutId = rollout.id();
 		List<WaveRow> waves = this.store.waves(rolloutId);
 		int limit = waves.stream().mapToInt(WaveRow::maxConcurrency).max().orElse(1);
-		int busy = (int) (this.store.countDeployments(rolloutId, DeploymentState.ROLLING_BACK)
-				+ this.store.countDeployments(rolloutId, DeploymentState.DISPATCHED));
+		int busy = (int) (this.deployments.countDeployments(rolloutId, DeploymentState.ROLLING_BACK)
+				+ this.deployments.countDeployments(rolloutId, DeploymentState.DISPATCHED));
 		Integer scope = rollout.rollbackWave();
-		List<DeploymentRow> installed = this.store.succeededNewestWaveFirst(rolloutId, Math.max(0, limit - busy),
+		List<DeploymentRow> installed = this.deployments.succeededNewestWaveFirst(rolloutId, Math.max(0, limit - busy),
 				scope);
 		Instant now = this.clock.instant();
 		if (installed.isEmpty() && busy == 0) {
@@ -92,7 +96,7 @@ class Rollbacks {
 		this.tx.run(rolloutId, () -> {
 			for (DeploymentRow deployment : installed) {
 				String key = Call.rollbackKey(deployment.id());
-				if (this.store.markRollingBack(deployment, key, now)) {
+				if (this.deployments.markRollingBack(deployment, key, now)) {
 					Target target = this.targets.find(deployment.targetId()).orElseThrow();
 					this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_ROLLING_BACK", deployment.wave(),
 							target.name(), "Rolling back through connector '%s'".formatted(target.connector()));
@@ -113,8 +117,8 @@ class Rollbacks {
 			this.store.moveRollout(rolloutId, RolloutState.ROLLING_BACK, RolloutState.ROLLED_BACK, now);
 			this.journal.append(rolloutId, EventJournal.ENGINE, "ROLLED_BACK",
 					"Rolled back: %d targets, %d failed to roll back".formatted(
-							this.store.countDeployments(rolloutId, DeploymentState.ROLLED_BACK),
-							this.store.countDeployments(rolloutId, DeploymentState.ROLLBACK_FAILED)));
+							this.deployments.countDeployments(rolloutId, DeploymentState.ROLLED_BACK),
+							this.deployments.countDeployments(rolloutId, DeploymentState.ROLLBACK_FAILED)));
 		});
 		log.info("Rollout {} rolled back", rolloutId);
 	}
@@ -141,7 +145,7 @@ class Rollbacks {
 		InstallResult result = answer;
 		if (answer.cause().isInfrastructureError() || answer.cause().isConnectorError()) {
 			int attempts = this.tx.call(call.rolloutId(),
-					() -> this.store.countRollbackAttempt(call.deploymentId(), call.key()));
+					() -> this.deployments.countRollbackAttempt(call.deploymentId(), call.key()));
 			if (attempts < this.properties.maxRollbackAttempts()) {
 				return false;
 			}
@@ -153,8 +157,8 @@ class Rollbacks {
 		DeploymentState to = rolledBack ? DeploymentState.ROLLED_BACK : DeploymentState.ROLLBACK_FAILED;
 		String version = result.installedVersion() == null ? null : result.installedVersion().toString();
 		this.tx.run(call.rolloutId(), () -> {
-			if (this.store.settleRollback(call.deploymentId(), call.key(), to, settled.cause(), settled.exitCode(),
-					settled.message(), version, this.clock.instant())) {
+			if (this.deployments.settleRollback(call.deploymentId(), call.key(), to, settled.cause(),
+					settled.exitCode(), settled.message(), version, this.clock.instant())) {
 				if (rolledBack && settled.installedVersion() != null) {
 					this.targets.recordInstalledVersion(call.target().id(), settled.installedVersion());
 				}
@@ -202,7 +206,7 @@ class Rollbacks {
 
 	/** Whether a rollback call is still the current one, so resending it is right. */
 	private boolean stillRollingBack(Call call) {
-		DeploymentRow row = this.store.deployment(call.deploymentId()).orElseThrow();
+		DeploymentRow row = this.deployments.deployment(call.deploymentId()).orElseThrow();
 		return row.state() == DeploymentState.ROLLING_BACK && call.key().equals(row.idempotencyKey())
 				&& this.store.rollout(call.rolloutId()).orElseThrow().state() == RolloutState.ROLLING_BACK;
 	}

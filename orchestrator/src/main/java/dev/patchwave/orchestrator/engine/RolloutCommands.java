@@ -7,6 +7,7 @@ import dev.patchwave.orchestrator.ConflictException;
 import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.event.RolloutChanged;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutOperations;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
@@ -32,6 +33,8 @@ public class RolloutCommands implements RolloutOperations {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final EventJournal journal;
 
 	private final EngineScheduler scheduler;
@@ -50,14 +53,15 @@ public class RolloutCommands implements RolloutOperations {
 
 	private final FailureActions failures;
 
-	RolloutCommands(RolloutLocks locks, RolloutStore store, EventJournal journal, EngineScheduler scheduler,
-			EngineTransactions tx, RolloutDriver driver, ApplicationEventPublisher publisher, Clock clock,
-			WaveProgress progress, WaveApprovals approvals, FailureActions failures) {
+	RolloutCommands(RolloutLocks locks, RolloutStore store, DeploymentStore deployments, EventJournal journal,
+			EngineScheduler scheduler, EngineTransactions tx, RolloutDriver driver, ApplicationEventPublisher publisher,
+			Clock clock, WaveProgress progress, WaveApprovals approvals, FailureActions failures) {
 		this.progress = progress;
 		this.approvals = approvals;
 		this.failures = failures;
 		this.locks = locks;
 		this.store = store;
+		this.deployments = deployments;
 		this.journal = journal;
 		this.scheduler = scheduler;
 		this.tx = tx;
@@ -142,7 +146,7 @@ public class RolloutCommands implements RolloutOperations {
 						message = "Resumed; wave '%s' waits for approval again".formatted(wave.name());
 					}
 					else if (wave.state() == WaveState.HALTED) {
-						int failed = this.store.counts(wave.id()).getOrDefault(DeploymentState.FAILED, 0);
+						int failed = this.deployments.counts(wave.id()).getOrDefault(DeploymentState.FAILED, 0);
 						this.store.acknowledgeFailures(wave.id(), failed);
 						this.store.moveWave(wave, WaveState.RUNNING, now);
 						message = "Resumed; wave '%s' continues with its %d failures acknowledged"
@@ -222,7 +226,7 @@ public class RolloutCommands implements RolloutOperations {
 				}
 				this.scheduler.cancelAll(rolloutId);
 				this.journal.append(rolloutId, actor, "ROLLBACK_STARTED", "Rolling back %d installed targets"
-					.formatted(this.store.countDeployments(rolloutId, DeploymentState.SUCCEEDED)));
+					.formatted(this.deployments.countDeployments(rolloutId, DeploymentState.SUCCEEDED)));
 			});
 			this.driver.stepAfterCommand(rolloutId);
 		});
@@ -258,10 +262,10 @@ public class RolloutCommands implements RolloutOperations {
 	 * first, so two overlapping rollouts started at once on any nodes cannot both pass.
 	 */
 	private void requireNoOverlap(long rolloutId) {
-		this.store.lockTargets(rolloutId);
-		List<RolloutStore.Overlap> overlaps = this.store.overlaps(rolloutId);
+		this.deployments.lockTargets(rolloutId);
+		List<DeploymentStore.Overlap> overlaps = this.deployments.overlaps(rolloutId);
 		if (!overlaps.isEmpty()) {
-			throw new ConflictException(RolloutStore.Overlap.describe(overlaps));
+			throw new ConflictException(DeploymentStore.Overlap.describe(overlaps));
 		}
 	}
 

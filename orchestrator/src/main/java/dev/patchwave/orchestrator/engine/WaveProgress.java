@@ -8,6 +8,7 @@ import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentCounts;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
@@ -32,6 +33,8 @@ class WaveProgress {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final WaveTallies tallies;
 
 	private final EventJournal journal;
@@ -42,9 +45,10 @@ class WaveProgress {
 
 	private final Clock clock;
 
-	WaveProgress(RolloutStore store, WaveTallies tallies, EventJournal journal, EngineScheduler scheduler,
-			EngineTransactions tx, Clock clock) {
+	WaveProgress(RolloutStore store, DeploymentStore deployments, WaveTallies tallies, EventJournal journal,
+			EngineScheduler scheduler, EngineTransactions tx, Clock clock) {
 		this.store = store;
+		this.deployments = deployments;
 		this.tallies = tallies;
 		this.journal = journal;
 		this.scheduler = scheduler;
@@ -83,7 +87,7 @@ class WaveProgress {
 	 * exposed.
 	 */
 	WaveState doneState(WaveRow wave) {
-		return DeploymentCounts.of(this.store.counts(wave.id())).exposed() == 0 ? WaveState.SUCCEEDED
+		return DeploymentCounts.of(this.deployments.counts(wave.id())).exposed() == 0 ? WaveState.SUCCEEDED
 				: WaveState.COMPLETED_WITH_FAILURES;
 	}
 
@@ -115,7 +119,7 @@ class WaveProgress {
 		}
 		if (settled(counts) == wave.targetCount()) {
 			if (wave.verifiedAt() == null && (counts.rebootPending() > 0 || counts.succeeded() > 0)) {
-				List<DeploymentRow> unverified = this.store.unverified(wave);
+				List<DeploymentRow> unverified = this.deployments.unverified(wave);
 				if (!unverified.isEmpty()) {
 					return Next.verify(rollout, wave, unverified);
 				}
@@ -145,7 +149,7 @@ class WaveProgress {
 	 * halts it: should its tally disagree, the tally is set right and the count decides.
 	 */
 	private DeploymentCounts counted(RolloutRow rollout, WaveRow wave, DeploymentCounts tallied) {
-		DeploymentCounts counted = DeploymentCounts.of(this.store.counts(wave.id()));
+		DeploymentCounts counted = DeploymentCounts.of(this.deployments.counts(wave.id()));
 		if (!counted.equals(tallied)) {
 			log.warn("Rollout {} wave {}: tally {} disagreed with the deployments {}", rollout.id(), wave.name(),
 					tallied, counted);
@@ -227,7 +231,7 @@ class WaveProgress {
 	 */
 	private void finishRollout(RolloutRow rollout, int waves, Instant now) {
 		long rolloutId = rollout.id();
-		DeploymentCounts totals = DeploymentCounts.of(this.store.countsByState(rolloutId));
+		DeploymentCounts totals = DeploymentCounts.of(this.deployments.countsByState(rolloutId));
 		if (totals.exposed() == 0) {
 			this.tx.run(rolloutId, () -> {
 				this.store.moveRollout(rolloutId, RolloutState.RUNNING, RolloutState.SUCCEEDED, now);

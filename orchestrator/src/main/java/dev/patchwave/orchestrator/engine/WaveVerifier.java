@@ -7,6 +7,7 @@ import dev.patchwave.common.target.Target;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
@@ -37,6 +38,8 @@ class WaveVerifier {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final TargetRepository targets;
 
 	private final ConnectorInstances connectors;
@@ -54,10 +57,12 @@ class WaveVerifier {
 	/** Waves whose targets' versions are being read on this node. */
 	private final Set<Long> verifying = ConcurrentHashMap.newKeySet();
 
-	WaveVerifier(RolloutStore store, TargetRepository targets, ConnectorInstances connectors, EventJournal journal,
-			Patches patches, EngineTransactions tx, Clock clock, CallsInFlight calls) {
+	WaveVerifier(RolloutStore store, DeploymentStore deployments, TargetRepository targets,
+			ConnectorInstances connectors, EventJournal journal, Patches patches, EngineTransactions tx, Clock clock,
+			CallsInFlight calls) {
 		this.calls = calls;
 		this.store = store;
+		this.deployments = deployments;
 		this.targets = targets;
 		this.connectors = connectors;
 		this.journal = journal;
@@ -128,13 +133,14 @@ class WaveVerifier {
 							"Could not read the installed version: " + reading.error());
 				}
 				else if (!patch.isNeededAt(reading.version())) {
-					this.store.verified(reading.deployment(), DeploymentState.SUCCEEDED, reading.version().toString());
+					this.deployments.verified(reading.deployment(), DeploymentState.SUCCEEDED,
+							reading.version().toString());
 					this.targets.recordInstalledVersion(reading.target().id(), reading.version());
 					this.journal.append(rollout.id(), EventJournal.ENGINE, "TARGET_VERIFIED", wave.position(), name,
 							"Runs the fixed version %s".formatted(reading.version()));
 				}
 				else {
-					this.store.verified(reading.deployment(), DeploymentState.REBOOT_PENDING,
+					this.deployments.verified(reading.deployment(), DeploymentState.REBOOT_PENDING,
 							reading.version().toString());
 					this.journal.append(rollout.id(), EventJournal.ENGINE, "TARGET_NOT_FIXED_YET", wave.position(),
 							name, "Still runs %s: exposed until it restarts into %s".formatted(reading.version(),

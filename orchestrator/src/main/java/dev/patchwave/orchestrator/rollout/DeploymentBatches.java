@@ -1,7 +1,7 @@
 package dev.patchwave.orchestrator.rollout;
 
 import dev.patchwave.common.deployment.DeploymentState;
-import dev.patchwave.orchestrator.rollout.RolloutStore.Settlement;
+import dev.patchwave.orchestrator.rollout.DeploymentStore.Settlement;
 import dev.patchwave.orchestrator.Databases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,8 +86,8 @@ class DeploymentBatches {
 			ps.setArray(4, connection.createArrayOf("varchar", column(settlements, s -> s.to().name())));
 			ps.setArray(5, connection.createArrayOf("varchar", column(settlements, s -> s.cause().name())));
 			ps.setArray(6, connection.createArrayOf("integer", column(settlements, Settlement::exitCode)));
-			ps.setArray(7,
-					connection.createArrayOf("varchar", column(settlements, s -> RolloutStore.truncate(s.message()))));
+			ps.setArray(7, connection.createArrayOf("varchar",
+					column(settlements, s -> DeploymentStore.truncate(s.message()))));
 			ps.setArray(8, connection.createArrayOf("varchar", column(settlements, Settlement::installedVersion)));
 		}) : batched(this.template.batchUpdate("""
 				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
@@ -96,7 +96,7 @@ class DeploymentBatches {
 			ps.setString(1, settlement.to().name());
 			ps.setString(2, settlement.cause().name());
 			ps.setObject(3, settlement.exitCode(), Types.INTEGER);
-			ps.setString(4, RolloutStore.truncate(settlement.message()));
+			ps.setString(4, DeploymentStore.truncate(settlement.message()));
 			ps.setString(5, settlement.installedVersion());
 			ps.setTimestamp(6, at);
 			ps.setLong(7, settlement.deploymentId());

@@ -38,7 +38,7 @@ class RolloutOutlooks {
 	 */
 	private static final Duration OLDEST = FRESH.multipliedBy(5);
 
-	private final RolloutStore store;
+	private final DeploymentStore deployments;
 
 	private final PatchCatalog catalog;
 
@@ -56,9 +56,9 @@ class RolloutOutlooks {
 		.maximumSize(1_000)
 		.build(this::outlook);
 
-	RolloutOutlooks(RolloutStore store, PatchCatalog catalog, RolloutDeadlines deadlines,
+	RolloutOutlooks(DeploymentStore deployments, PatchCatalog catalog, RolloutDeadlines deadlines,
 			RolloutProjections projections, Windows windows, ConnectorInstances connectors) {
-		this.store = store;
+		this.deployments = deployments;
 		this.catalog = catalog;
 		this.deadlines = deadlines;
 		this.projections = projections;
@@ -94,7 +94,7 @@ class RolloutOutlooks {
 	 */
 	private List<ConnectorWait> waitingFor(long rolloutId) {
 		List<ConnectorWait> waits = new ArrayList<>();
-		for (RolloutStore.ConnectorLoad load : this.store.connectorLoad(rolloutId, this.connectors.notUp())) {
+		for (DeploymentStore.ConnectorLoad load : this.deployments.connectorLoad(rolloutId, this.connectors.notUp())) {
 			ConnectorHealth health = this.connectors.health(load.connector());
 			if (load.waiting() > 0 || (load.pending() > 0 && health.status() != ConnectorHealth.Status.UP)) {
 				waits.add(new ConnectorWait(load.connector(), health.status(), health.detail(), health.since(),

@@ -45,6 +45,8 @@ class RolloutProjections {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final TargetRepository targets;
 
 	private final Windows windows;
@@ -55,9 +57,10 @@ class RolloutProjections {
 
 	private final Clock clock;
 
-	RolloutProjections(RolloutStore store, TargetRepository targets, Windows windows, InstallTimes installTimes,
-			PlanningProperties planning, Clock clock) {
+	RolloutProjections(RolloutStore store, DeploymentStore deployments, TargetRepository targets, Windows windows,
+			InstallTimes installTimes, PlanningProperties planning, Clock clock) {
 		this.store = store;
+		this.deployments = deployments;
 		this.targets = targets;
 		this.windows = windows;
 		this.installTimes = installTimes;
@@ -87,8 +90,8 @@ class RolloutProjections {
 	Projection ofRollout(RolloutRow rollout, Patch patch, Instant deadline) {
 		Instant now = this.clock.instant();
 		Map<Long, Target> byId = this.targets.openInRollout(rollout.id());
-		List<DeploymentRow> open = new ArrayList<>(this.store.inState(rollout.id(), DeploymentState.PENDING));
-		open.addAll(this.store.dispatched(rollout.id()));
+		List<DeploymentRow> open = new ArrayList<>(this.deployments.inState(rollout.id(), DeploymentState.PENDING));
+		open.addAll(this.deployments.dispatched(rollout.id()));
 		open.removeIf(deployment -> deployment.state() == DeploymentState.PENDING
 				&& !patch.isNeededAt(target(byId, deployment).installedVersion()));
 		Map<String, InstallTime> times = times(open.stream().map(deployment -> target(byId, deployment)).toList(),
@@ -132,7 +135,7 @@ class RolloutProjections {
 		Instant now = this.clock.instant();
 		Map<Long, Target> byId = this.targets.openInRollout(rollout.id());
 		Map<String, WindowWait> waits = new TreeMap<>();
-		for (DeploymentRow deployment : this.store.inState(rollout.id(), DeploymentState.PENDING)) {
+		for (DeploymentRow deployment : this.deployments.inState(rollout.id(), DeploymentState.PENDING)) {
 			if (deployment.wave() != running.position()) {
 				continue;
 			}

@@ -26,6 +26,8 @@ class RolloutViews {
 
 	private final RolloutStore store;
 
+	private final DeploymentStore deployments;
+
 	private final RolloutOutlooks outlooks;
 
 	/** The detailed view as served: built on every read, or kept for a while. */
@@ -33,8 +35,10 @@ class RolloutViews {
 
 	private final LoadingCache<Long, RolloutView> kept;
 
-	RolloutViews(RolloutStore store, RolloutOutlooks outlooks, RolloutReadProperties properties) {
+	RolloutViews(RolloutStore store, DeploymentStore deployments, RolloutOutlooks outlooks,
+			RolloutReadProperties properties) {
 		this.store = store;
+		this.deployments = deployments;
 		this.outlooks = outlooks;
 		Duration fresh = properties.freshFor();
 		if (fresh.isZero()) {
@@ -72,7 +76,7 @@ class RolloutViews {
 
 	/** The rollout with its counts, waves and outlook; projected if {@code projected}. */
 	RolloutView of(RolloutRow rollout, boolean projected) {
-		Map<Long, Map<DeploymentState, Integer>> counts = this.store.countsByWave(rollout.id());
+		Map<Long, Map<DeploymentState, Integer>> counts = this.deployments.countsByWave(rollout.id());
 		List<WaveView> waves = this.store.waves(rollout.id())
 			.stream()
 			.map(wave -> WaveView.of(wave, DeploymentCounts.of(counts.getOrDefault(wave.id(), Map.of()))))
