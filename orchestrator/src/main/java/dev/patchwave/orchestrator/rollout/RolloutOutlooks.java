@@ -1,5 +1,6 @@
 package dev.patchwave.orchestrator.rollout;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.patchwave.common.connector.ConnectorHealth;
@@ -26,6 +27,13 @@ import org.springframework.stereotype.Component;
  * meanwhile; a change of the rollout's row (its state above all) renews them at once. The
  * counts, the waves and what holds the rollout up now are read whenever a view is built
  * (see {@link RolloutViews}).
+ * <p>
+ * A projection that took long to make is renewed less often, not before
+ * {@link #RENEW_AFTER_COST} times what it cost: renewing a projection of 100,000 targets
+ * (most of a second of CPU) every two seconds took a share of the cores from the engine
+ * it projects. And a rollout with more than {@link #PROJECT_IN_BACKGROUND_FROM} open
+ * targets is first projected in the background: its first readers get the view at once,
+ * without a projection for those seconds, rather than all waiting for it.
  */
 @Component
 class RolloutOutlooks {
@@ -33,10 +41,14 @@ class RolloutOutlooks {
 	private static final Duration FRESH = Duration.ofSeconds(2);
 
 	/**
-	 * The oldest outlook ever served: a reader who comes back after a long while waits
-	 * for a new one rather than being shown an old one while it is renewed.
+	 * The oldest outlook served to a reader who comes back after a long while: such a
+	 * reader waits for a new one rather than being shown an old one while it is renewed.
 	 */
 	private static final Duration OLDEST = FRESH.multipliedBy(5);
+
+	static final int RENEW_AFTER_COST = 20;
+
+	static final int PROJECT_IN_BACKGROUND_FROM = 10_000;
 
 	private final DeploymentStore deployments;
 
@@ -50,11 +62,21 @@ class RolloutOutlooks {
 
 	private final ConnectorInstances connectors;
 
-	private final LoadingCache<Seen, Outlook> outlooks = Caffeine.newBuilder()
+	private final LoadingCache<Seen, Built> outlooks = Caffeine.newBuilder()
 		.refreshAfterWrite(FRESH)
 		.expireAfterWrite(OLDEST)
 		.maximumSize(1_000)
-		.build(this::outlook);
+		.build(new CacheLoader<>() {
+			@Override
+			public Built load(Seen seen) {
+				return build(seen);
+			}
+
+			@Override
+			public Built reload(Seen seen, Built built) {
+				return built.dueForRenewal() ? build(seen) : built;
+			}
+		});
 
 	RolloutOutlooks(DeploymentStore deployments, PatchCatalog catalog, RolloutDeadlines deadlines,
 			RolloutProjections projections, Windows windows, ConnectorInstances connectors) {
@@ -66,9 +88,12 @@ class RolloutOutlooks {
 		this.connectors = connectors;
 	}
 
-	/** The rollout's outlook, with its projection if {@code projected}. */
-	Outlook of(RolloutRow rollout, boolean projected) {
-		Outlook slow = this.outlooks.get(new Seen(rollout, projected));
+	/**
+	 * The rollout's outlook, with its projection if {@code projected} and, for a rollout
+	 * with many {@code openTargets}, once it has been made.
+	 */
+	Outlook of(RolloutRow rollout, boolean projected, int openTargets) {
+		Outlook slow = slow(new Seen(rollout, projected), openTargets);
 		// what holds a running rollout up right now is read live: a wave waiting for a
 		// window or a connector must say so as soon as it does
 		return new Outlook(slow.patchTitle(), rollout.state().isEnded() ? List.of() : waitingFor(rollout.id()),
@@ -77,15 +102,30 @@ class RolloutOutlooks {
 				slow.projection());
 	}
 
-	private Outlook outlook(Seen seen) {
+	private Outlook slow(Seen seen, int openTargets) {
+		if (seen.projected() && openTargets > PROJECT_IN_BACKGROUND_FROM) {
+			Built made = this.outlooks.getIfPresent(seen);
+			if (made == null) {
+				this.outlooks.refresh(seen);
+				return this.outlooks.get(new Seen(seen.rollout(), false)).outlook();
+			}
+			return made.outlook();
+		}
+		return this.outlooks.get(seen).outlook();
+	}
+
+	private Built build(Seen seen) {
+		long started = System.nanoTime();
 		RolloutRow rollout = seen.rollout();
 		Optional<Patch> patch = this.catalog.find(rollout.patchId()).map(CatalogEntry::patch);
 		Optional<Deadline> deadline = this.deadlines.get(rollout.id());
 		Projection projection = seen.projected() && patch.isPresent()
 				? this.projections.ofRollout(rollout, patch.get(), deadline.map(Deadline::at).orElse(null)) : null;
-		return new Outlook(patch.map(Patch::title).orElse(rollout.patchId()), List.of(),
+		Outlook outlook = new Outlook(patch.map(Patch::title).orElse(rollout.patchId()), List.of(),
 				deadline.map(Deadline::at).orElse(null), deadline.map(Deadline::reason).orElse(null),
 				this.windows.forRollout(rollout.id()).windowNames(), List.of(), projection);
+		long finished = System.nanoTime();
+		return new Built(outlook, finished, finished - started);
 	}
 
 	/**
@@ -106,6 +146,15 @@ class RolloutOutlooks {
 
 	/** A rollout as a reader saw it, and whether the reader asked for its projection. */
 	private record Seen(RolloutRow rollout, boolean projected) {
+
+	}
+
+	/** An outlook, when it was made and what that took, in nanoseconds. */
+	private record Built(Outlook outlook, long madeAt, long took) {
+
+		boolean dueForRenewal() {
+			return System.nanoTime() - this.madeAt >= RENEW_AFTER_COST * this.took;
+		}
 
 	}
 

@@ -84,7 +84,7 @@ class RolloutViews {
 		DeploymentCounts totals = waves.stream()
 			.map(WaveView::counts)
 			.reduce(DeploymentCounts.NONE, DeploymentCounts::plus);
-		RolloutOutlooks.Outlook outlook = this.outlooks.of(rollout, projected);
+		RolloutOutlooks.Outlook outlook = this.outlooks.of(rollout, projected, totals.pending() + totals.dispatched());
 		return new RolloutView(rollout.id(), rollout.name(), rollout.patchId(), outlook.patchTitle(),
 				rollout.selector(), rollout.advance(), rollout.bakeTime(), rollout.notBefore(), rollout.state(),
 				rollout.createdBy(), rollout.createdAt(), rollout.startedAt(), rollout.finishedAt(), totals, waves,

@@ -3,6 +3,7 @@ package dev.patchwave.orchestrator.rollout;
 import static dev.patchwave.orchestrator.testsupport.Fleet.wave;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.patchwave.common.rollout.AdvanceMode;
 import dev.patchwave.common.rollout.RolloutState;
@@ -15,6 +16,7 @@ import dev.patchwave.orchestrator.testsupport.PostgresTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -83,6 +85,22 @@ class RolloutServiceTest {
 			.create(fleet.rollout(wave("same", "1", 1, "0"), wave("same", "100%", 1, "0")), "manager"))
 			.isInstanceOfSatisfying(InvalidInputException.class,
 					ex -> assertThat(ex.problems()).extracting(FieldProblem::field).containsExactly("waves[1].name"));
+	}
+
+	@Test
+	void aLargeRolloutIsShownAtOnceAndItsProjectionFollowsFromTheBackground() {
+		int targets = RolloutOutlooks.PROJECT_IN_BACKGROUND_FROM + 1;
+		// registered in two requests: one takes at most 10,000
+		Fleet fleet = fleet().withTargets(0, targets - 1, i -> Map.of()).withTargets(targets - 1, 1, i -> Map.of());
+		long id = this.rollouts.create(fleet.rollout(wave("all", "100%", 500, "0")), "manager").id();
+
+		RolloutView first = this.rollouts.detail(id);
+		assertThat(first.totals().pending()).isEqualTo(targets);
+		assertThat(first.projection()).as("not waited for").isNull();
+
+		Projection projection = await().atMost(Duration.ofMinutes(1))
+			.until(() -> this.rollouts.detail(id).projection(), Objects::nonNull);
+		assertThat(projection.finish()).isAfter(projection.from());
 	}
 
 	private Fleet fleet() {
