@@ -89,7 +89,7 @@ class RolloutProjections {
 	 */
 	Projection ofRollout(RolloutRow rollout, Patch patch, Instant deadline) {
 		Instant now = this.clock.instant();
-		Map<Long, Target> byId = this.targets.openInRollout(rollout.id());
+		Map<Long, Target> byId = this.targets.openInRollout(rollout.id(), labelsMatter());
 		List<DeploymentRow> open = new ArrayList<>(this.deployments.inState(rollout.id(), DeploymentState.PENDING));
 		open.addAll(this.deployments.dispatched(rollout.id()));
 		open.removeIf(deployment -> deployment.state() == DeploymentState.PENDING
@@ -133,7 +133,7 @@ class RolloutProjections {
 			return List.of();
 		}
 		Instant now = this.clock.instant();
-		Map<Long, Target> byId = this.targets.openInRollout(rollout.id());
+		Map<Long, Target> byId = this.targets.openInRollout(rollout.id(), labelsMatter());
 		Map<String, WindowWait> waits = new TreeMap<>();
 		for (DeploymentRow deployment : this.deployments.inState(rollout.id(), DeploymentState.PENDING)) {
 			if (deployment.wave() != running.position()) {
@@ -151,6 +151,15 @@ class RolloutProjections {
 			}
 		}
 		return List.copyOf(waits.values());
+	}
+
+	/**
+	 * Whether a target's labels can change its calendar: only when some window or
+	 * blackout is scoped by a selector. Reading and parsing 100,000 targets' labels for
+	 * nothing was most of what a projection of that many cost.
+	 */
+	private boolean labelsMatter() {
+		return this.windows.all().stream().anyMatch(MaintenanceWindow::isScoped);
 	}
 
 	private Projection project(Function<RolloutCalendar, List<WaveWork>> work, RolloutCalendar calendar, Instant start,

@@ -128,15 +128,16 @@ public class TargetRepository {
 	/**
 	 * The targets of a rollout's deployments still to do or under way, by id, in one
 	 * query: what a rollout's projection needs, without reading the hosts it is done
-	 * with.
+	 * with; with their labels only if {@code withLabels}, else with none.
 	 */
-	public Map<Long, Target> openInRollout(long rolloutId) {
+	public Map<Long, Target> openInRollout(long rolloutId, boolean withLabels) {
 		Map<Long, Target> found = new HashMap<>();
 		this.jdbc
-			.sql("SELECT t.* FROM target t JOIN deployment d ON d.target_id = t.id"
+			.sql("SELECT t.id, t.name, t.address, t.connector, t.installed_version" + (withLabels ? ", t.labels" : "")
+					+ " FROM target t JOIN deployment d ON d.target_id = t.id"
 					+ " WHERE d.rollout_id = ? AND d.state IN ('PENDING', 'DISPATCHED')")
 			.param(rolloutId)
-			.query(this::map)
+			.query((rs, row) -> withLabels ? map(rs, row) : map(rs, Map.of()))
 			.list()
 			.forEach(target -> found.put(target.id(), target));
 		return found;
@@ -299,10 +300,13 @@ public class TargetRepository {
 	}
 
 	private Target map(ResultSet rs, int row) throws SQLException {
+		return map(rs, this.json.readValue(rs.getString("labels"), LABELS));
+	}
+
+	private static Target map(ResultSet rs, Map<String, String> labels) throws SQLException {
 		String installed = rs.getString("installed_version");
-		return new Target(rs.getLong("id"), rs.getString("name"), rs.getString("address"),
-				this.json.readValue(rs.getString("labels"), LABELS), rs.getString("connector"),
-				installed == null ? null : Version.parse(installed));
+		return new Target(rs.getLong("id"), rs.getString("name"), rs.getString("address"), labels,
+				rs.getString("connector"), installed == null ? null : Version.parse(installed));
 	}
 
 }
