@@ -8,6 +8,7 @@ import dev.patchwave.orchestrator.event.RolloutChanged;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongFunction;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -15,11 +16,12 @@ import org.springframework.transaction.event.TransactionalEventListener;
 /**
  * What a reader is told of a rollout. The detailed view is what dashboards and scripts
  * poll while a rollout runs, twenty at a time or more: built from the database for each
- * of them, they would take the connection pool from the engine they are watching. So a
- * view once built is served to every reader for {@link RolloutReadProperties#freshFor()},
- * readers arriving while it is built wait for that one build, and every change of the
- * rollout committed on this node drops it, so none is served older than the last change
- * made here.
+ * of them, they would take the connection pool from the engine they are watching, and
+ * wait with it. So a view once built is served to every reader, and built again in the
+ * background when it is {@link RolloutReadProperties#freshFor()} old or the rollout
+ * changed on this node: readers get the view they had meanwhile and never wait for a
+ * build, but for a rollout's first (or one not read for five times that long). A rollout
+ * that is gone is remembered as gone, so a deleted draft reads as not found at once.
  */
 @Component
 class RolloutViews {
@@ -30,10 +32,10 @@ class RolloutViews {
 
 	private final RolloutOutlooks outlooks;
 
-	/** The detailed view as served: built on every read, or kept for a while. */
-	private final LongFunction<RolloutView> details;
+	/** The detailed view as served: built on every read, or kept and renewed. */
+	private final LongFunction<Optional<RolloutView>> details;
 
-	private final LoadingCache<Long, RolloutView> kept;
+	private final LoadingCache<Long, Optional<RolloutView>> kept;
 
 	RolloutViews(RolloutStore store, DeploymentStore deployments, RolloutOutlooks outlooks,
 			RolloutReadProperties properties) {
@@ -46,7 +48,11 @@ class RolloutViews {
 			this.details = this::detailNow;
 		}
 		else {
-			this.kept = Caffeine.newBuilder().expireAfterWrite(fresh).maximumSize(1_000).build(this::detailNow);
+			this.kept = Caffeine.newBuilder()
+				.refreshAfterWrite(fresh)
+				.expireAfterWrite(fresh.multipliedBy(5))
+				.maximumSize(1_000)
+				.build(this::detailNow);
 			this.details = this.kept::get;
 		}
 	}
@@ -55,23 +61,22 @@ class RolloutViews {
 	 * The rollout with its projected timeline from where it stands, unless it has ended.
 	 */
 	RolloutView detail(long id) {
-		return this.details.apply(id);
+		return this.details.apply(id).orElseThrow(() -> new NotFoundException("rollout", id));
 	}
 
 	/**
-	 * After the commit, so that a view built meanwhile from what was there before is
-	 * dropped too.
+	 * After the commit, so that the view is built from what was committed; one under way
+	 * from before is renewed at the latest {@code freshFor} later.
 	 */
 	@TransactionalEventListener(fallbackExecution = true)
 	void onChanged(RolloutChanged changed) {
-		if (this.kept != null) {
-			this.kept.invalidate(changed.rolloutId());
+		if (this.kept != null && this.kept.getIfPresent(changed.rolloutId()) != null) {
+			this.kept.refresh(changed.rolloutId());
 		}
 	}
 
-	private RolloutView detailNow(long id) {
-		RolloutRow rollout = this.store.rollout(id).orElseThrow(() -> new NotFoundException("rollout", id));
-		return of(rollout, !rollout.state().isEnded());
+	private Optional<RolloutView> detailNow(long id) {
+		return this.store.rollout(id).map(rollout -> of(rollout, !rollout.state().isEnded()));
 	}
 
 	/** The rollout with its counts, waves and outlook; projected if {@code projected}. */

@@ -3,6 +3,7 @@ package dev.patchwave.orchestrator.rollout;
 import static dev.patchwave.orchestrator.testsupport.Fleet.wave;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.orchestrator.NotFoundException;
@@ -10,6 +11,7 @@ import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.target.TargetService;
 import dev.patchwave.orchestrator.testsupport.Fleet;
 import dev.patchwave.orchestrator.testsupport.PostgresTest;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +39,7 @@ class RolloutViewsTest {
 	JdbcClient jdbc;
 
 	@Test
-	void aPolledRolloutIsServedFromMemoryUntilItChangesOnThisNode() {
+	void aPolledRolloutIsServedFromMemoryAndBuiltAgainWhenItChangesOnThisNode() {
 		RolloutRequest request = fleet().rollout(wave("all", "100%", 2, "0"));
 		long id = this.rollouts.create(request, "manager").id();
 		assertThat(this.rollouts.detail(id).name()).isEqualTo(request.name());
@@ -48,22 +50,26 @@ class RolloutViewsTest {
 		assertThat(this.rollouts.get(id).name()).as("read live").isEqualTo("renamed elsewhere");
 
 		this.rollouts.start(id, "operator");
-		RolloutView started = this.rollouts.detail(id);
-		assertThat(started.state()).isNotEqualTo(RolloutState.DRAFT);
+		RolloutView started = await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.rollouts.detail(id), view -> view.state() != RolloutState.DRAFT);
 		assertThat(started.name()).as("built again after the start").isEqualTo("renamed elsewhere");
 	}
 
 	@Test
-	void aDraftReplannedOrDeletedIsSeenAtOnce() {
+	void aDraftReplannedOrDeletedIsSeenAsSoonAsItIsBuiltAgain() {
 		Fleet fleet = fleet();
 		long id = this.rollouts.create(fleet.rollout(wave("all", "100%", 2, "0")), "manager").id();
 		assertThat(this.rollouts.detail(id).waves()).extracting(WaveView::name).containsExactly("all");
 
 		this.rollouts.replace(id, fleet.rollout(wave("canary", "1", 1, "0"), wave("rest", "100%", 2, "0")), "manager");
-		assertThat(this.rollouts.detail(id).waves()).extracting(WaveView::name).containsExactly("canary", "rest");
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.rollouts.detail(id).waves()).extracting(WaveView::name)
+				.containsExactly("canary", "rest"));
 
 		this.rollouts.delete(id, "manager");
-		assertThatThrownBy(() -> this.rollouts.detail(id)).isInstanceOf(NotFoundException.class);
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(
+					() -> assertThatThrownBy(() -> this.rollouts.detail(id)).isInstanceOf(NotFoundException.class));
 	}
 
 	private Fleet fleet() {
