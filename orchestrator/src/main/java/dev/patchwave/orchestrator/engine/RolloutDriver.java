@@ -211,9 +211,27 @@ class RolloutDriver {
 			.whenComplete((result, error) -> {
 				InstallResult settled = (error != null) ? ConnectorErrors.resultOf(error) : result;
 				this.calls.metrics().recordResult(settled.cause(), Duration.between(sent, this.clock.instant()));
-				inbox(call.rolloutId()).results().add(new Outcome(call, settled));
-				this.calls.execute(() -> drain(call.rolloutId()));
+				Inbox inbox = inbox(call.rolloutId());
+				inbox.results().add(new Outcome(call, settled));
+				scheduleDrain(call.rolloutId(), inbox);
 			});
+	}
+
+	/**
+	 * One drain at a time per rollout, queued or running: a wave's results arrive in
+	 * bursts of thousands, and a task for each flooded the virtual threads' scheduler,
+	 * which API requests share, for seconds.
+	 */
+	private void scheduleDrain(long rolloutId, Inbox inbox) {
+		if (inbox.draining().compareAndSet(false, true)) {
+			try {
+				this.calls.execute(() -> drain(rolloutId, inbox));
+			}
+			catch (RuntimeException ex) {
+				inbox.draining().set(false);
+				throw ex;
+			}
+		}
 	}
 
 	private Inbox inbox(long rolloutId) {
@@ -221,11 +239,13 @@ class RolloutDriver {
 				id -> new Inbox(new ConcurrentLinkedQueue<>(), new AtomicBoolean()));
 	}
 
-	/** Records whatever results wait in the rollout's inbox; one drainer at a time. */
-	private void drain(long rolloutId) {
-		Inbox inbox = inbox(rolloutId);
-		while (!inbox.results().isEmpty() && inbox.draining().compareAndSet(false, true)) {
-			try {
+	/**
+	 * Records whatever results wait in the rollout's inbox, then hands the drain back; a
+	 * result that came after the last look schedules the next.
+	 */
+	private void drain(long rolloutId, Inbox inbox) {
+		try {
+			while (!inbox.results().isEmpty()) {
 				this.calls.guarded(rolloutId, () -> {
 					List<Outcome> batch = new ArrayList<>();
 					for (Outcome next = inbox.results().poll(); next != null; next = inbox.results().poll()) {
@@ -243,13 +263,16 @@ class RolloutDriver {
 					step(rolloutId);
 				});
 			}
-			catch (RuntimeException ex) {
-				log.error("Results for rollout {} could not be recorded; their connectors are asked again after {}",
-						rolloutId, this.properties.orphanAfter(), ex);
-			}
-			finally {
-				inbox.draining().set(false);
-			}
+		}
+		catch (RuntimeException ex) {
+			log.error("Results for rollout {} could not be recorded; their connectors are asked again after {}",
+					rolloutId, this.properties.orphanAfter(), ex);
+		}
+		finally {
+			inbox.draining().set(false);
+		}
+		if (!inbox.results().isEmpty()) {
+			scheduleDrain(rolloutId, inbox);
 		}
 	}
 
@@ -316,7 +339,8 @@ class RolloutDriver {
 	}
 
 	/**
-	 * A rollout's results not yet recorded, and whether a thread is recording them now.
+	 * A rollout's results not yet recorded, and whether a drain is queued or recording
+	 * them now.
 	 */
 	private record Inbox(Queue<Outcome> results, AtomicBoolean draining) {
 

@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * A polled rollout is served from memory until it changes here: kept for an hour in these
- * tests, so only a change can renew it.
+ * A polled rollout is served from memory and renewed when it changes here: kept for an
+ * hour in these tests, so only a change can renew it. The context is closed afterwards:
+ * left running, its engine would be a second node beside the other tests' one, free to
+ * take over their rollouts with connectors those tests do not hold.
  */
 @SpringBootTest(properties = "patchwave.rollout-reads.fresh-for=PT1H")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @PostgresTest
 class RolloutViewsTest {
 
