@@ -122,11 +122,13 @@ final class FakeAwx implements AutoCloseable {
 			launch(exchange);
 		}
 		else if (path.equals("/api/v2/jobs/")) {
-			String needle = query.getOrDefault("extra_vars__icontains", "");
+			// as AWX reads them: or__ filters are ORed, the connector's one search per
+			// batch
+			List<String> needles = values(exchange.getRequestURI().getRawQuery(), "or__extra_vars__icontains");
 			respond(exchange, 200,
 					page(this.jobs.values()
 						.stream()
-						.filter(job -> !needle.isEmpty() && job.extraVars().contains(needle))
+						.filter(job -> needles.stream().anyMatch(needle -> job.extraVars().contains(needle)))
 						.sorted((a, b) -> Integer.compare(b.id(), a.id()))
 						.map(this::jobBody)
 						.toList()));
@@ -191,6 +193,19 @@ final class FakeAwx implements AutoCloseable {
 		page.put("previous", null);
 		page.put("results", results);
 		return page;
+	}
+
+	private static List<String> values(String raw, String name) {
+		List<String> values = new ArrayList<>();
+		if (raw != null) {
+			for (String pair : raw.split("&")) {
+				String[] parts = pair.split("=", 2);
+				if (parts.length == 2 && URLDecoder.decode(parts[0], StandardCharsets.UTF_8).equals(name)) {
+					values.add(URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+				}
+			}
+		}
+		return values;
 	}
 
 	private static Map<String, String> query(String raw) {
