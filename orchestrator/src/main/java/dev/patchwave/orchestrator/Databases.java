@@ -1,7 +1,10 @@
 package dev.patchwave.orchestrator;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -20,6 +23,15 @@ public final class Databases {
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot tell which database Patchwave runs on", ex);
 		}
+	}
+
+	/**
+	 * One column of a batch as a PostgreSQL array of {@code type}, for a statement over
+	 * {@code unnest} of its columns: a whole batch in one statement.
+	 */
+	public static <T> Array column(Connection connection, String type, List<T> items, Function<T, ?> value)
+			throws SQLException {
+		return connection.createArrayOf(type, items.stream().map(value).toArray());
 	}
 
 }

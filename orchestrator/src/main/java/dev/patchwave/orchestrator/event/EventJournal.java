@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -113,20 +112,15 @@ public class EventJournal {
 	private void insertOnPostgres(List<Pending> events) {
 		this.template.update(connection -> {
 			PreparedStatement ps = connection.prepareStatement(INSERT_ARRAYS);
-			ps.setArray(1, connection.createArrayOf("bigint", column(events, Pending::rolloutId)));
-			ps.setArray(2,
-					connection.createArrayOf("varchar", column(events, event -> event.at().toInstant().toString())));
-			ps.setArray(3, connection.createArrayOf("varchar", column(events, Pending::actor)));
-			ps.setArray(4, connection.createArrayOf("varchar", column(events, Pending::type)));
-			ps.setArray(5, connection.createArrayOf("integer", column(events, Pending::wave)));
-			ps.setArray(6, connection.createArrayOf("varchar", column(events, Pending::target)));
-			ps.setArray(7, connection.createArrayOf("varchar", column(events, Pending::message)));
+			ps.setArray(1, Databases.column(connection, "bigint", events, Pending::rolloutId));
+			ps.setArray(2, Databases.column(connection, "varchar", events, event -> event.at().toInstant().toString()));
+			ps.setArray(3, Databases.column(connection, "varchar", events, Pending::actor));
+			ps.setArray(4, Databases.column(connection, "varchar", events, Pending::type));
+			ps.setArray(5, Databases.column(connection, "integer", events, Pending::wave));
+			ps.setArray(6, Databases.column(connection, "varchar", events, Pending::target));
+			ps.setArray(7, Databases.column(connection, "varchar", events, Pending::message));
 			return ps;
 		});
-	}
-
-	private static Object[] column(List<Pending> events, Function<Pending, ?> value) {
-		return events.stream().map(value).toArray();
 	}
 
 	public void append(long rolloutId, String actor, String type, String message) {

@@ -48,9 +48,9 @@ class DeploymentBatches {
 				WHERE d.id = v.id AND d.state = v.from_state
 				RETURNING d.id""", (connection, ps) -> {
 			ps.setTimestamp(1, at);
-			ps.setArray(2, connection.createArrayOf("bigint", column(deployments, DeploymentRow::id)));
+			ps.setArray(2, Databases.column(connection, "bigint", deployments, DeploymentRow::id));
 			ps.setArray(3, connection.createArrayOf("varchar", keys.toArray()));
-			ps.setArray(4, connection.createArrayOf("varchar", column(deployments, row -> row.state().name())));
+			ps.setArray(4, Databases.column(connection, "varchar", deployments, row -> row.state().name()));
 		}) : batched(this.template.batchUpdate("""
 				UPDATE deployment SET state = ?, attempts = attempts + 1, idempotency_key = ?, dispatched_at = ?,
 				  retry_at = NULL, finished_at = NULL, connector_errors = 0
@@ -81,14 +81,14 @@ class DeploymentBatches {
 				WHERE d.id = v.id AND d.state = 'DISPATCHED' AND d.idempotency_key = v.key
 				RETURNING d.id""", (connection, ps) -> {
 			ps.setTimestamp(1, at);
-			ps.setArray(2, connection.createArrayOf("bigint", column(settlements, Settlement::deploymentId)));
-			ps.setArray(3, connection.createArrayOf("varchar", column(settlements, Settlement::key)));
-			ps.setArray(4, connection.createArrayOf("varchar", column(settlements, s -> s.to().name())));
-			ps.setArray(5, connection.createArrayOf("varchar", column(settlements, s -> s.cause().name())));
-			ps.setArray(6, connection.createArrayOf("integer", column(settlements, Settlement::exitCode)));
-			ps.setArray(7, connection.createArrayOf("varchar",
-					column(settlements, s -> DeploymentStore.truncate(s.message()))));
-			ps.setArray(8, connection.createArrayOf("varchar", column(settlements, Settlement::installedVersion)));
+			ps.setArray(2, Databases.column(connection, "bigint", settlements, Settlement::deploymentId));
+			ps.setArray(3, Databases.column(connection, "varchar", settlements, Settlement::key));
+			ps.setArray(4, Databases.column(connection, "varchar", settlements, s -> s.to().name()));
+			ps.setArray(5, Databases.column(connection, "varchar", settlements, s -> s.cause().name()));
+			ps.setArray(6, Databases.column(connection, "integer", settlements, Settlement::exitCode));
+			ps.setArray(7,
+					Databases.column(connection, "varchar", settlements, s -> DeploymentStore.truncate(s.message())));
+			ps.setArray(8, Databases.column(connection, "varchar", settlements, Settlement::installedVersion));
 		}) : batched(this.template.batchUpdate("""
 				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
 				  finished_at = ?, retry_at = NULL
@@ -133,10 +133,6 @@ class DeploymentBatches {
 			result[i] = moved.remove(id.apply(items.get(i)));
 		}
 		return result;
-	}
-
-	private static <T> Object[] column(List<T> items, Function<T, ?> value) {
-		return items.stream().map(value).toArray();
 	}
 
 	private static boolean[] batched(int[][] counts, int size) {

@@ -21,7 +21,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * background when it is {@link RolloutReadProperties#freshFor()} old or the rollout
  * changed on this node: readers get the view they had meanwhile and never wait for a
  * build, but for a rollout's first (or one not read for five times that long). A rollout
- * that is gone is remembered as gone, so a deleted draft reads as not found at once.
+ * that is gone is kept as gone, so a deleted draft reads as not found once its view is
+ * built again.
  */
 @Component
 class RolloutViews {
