@@ -8,13 +8,13 @@ import dev.patchwave.orchestrator.NotFoundException;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.event.RolloutChanged;
 import dev.patchwave.orchestrator.rollout.DeploymentStore;
+import dev.patchwave.orchestrator.rollout.RolloutOverlaps;
 import dev.patchwave.orchestrator.rollout.RolloutOperations;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -35,6 +35,8 @@ public class RolloutCommands implements RolloutOperations {
 
 	private final DeploymentStore deployments;
 
+	private final RolloutOverlaps overlaps;
+
 	private final EventJournal journal;
 
 	private final EngineScheduler scheduler;
@@ -53,15 +55,17 @@ public class RolloutCommands implements RolloutOperations {
 
 	private final FailureActions failures;
 
-	RolloutCommands(RolloutLocks locks, RolloutStore store, DeploymentStore deployments, EventJournal journal,
-			EngineScheduler scheduler, EngineTransactions tx, RolloutDriver driver, ApplicationEventPublisher publisher,
-			Clock clock, WaveProgress progress, WaveApprovals approvals, FailureActions failures) {
+	RolloutCommands(RolloutLocks locks, RolloutStore store, DeploymentStore deployments, RolloutOverlaps overlaps,
+			EventJournal journal, EngineScheduler scheduler, EngineTransactions tx, RolloutDriver driver,
+			ApplicationEventPublisher publisher, Clock clock, WaveProgress progress, WaveApprovals approvals,
+			FailureActions failures) {
 		this.progress = progress;
 		this.approvals = approvals;
 		this.failures = failures;
 		this.locks = locks;
 		this.store = store;
 		this.deployments = deployments;
+		this.overlaps = overlaps;
 		this.journal = journal;
 		this.scheduler = scheduler;
 		this.tx = tx;
@@ -81,7 +85,7 @@ public class RolloutCommands implements RolloutOperations {
 			Instant now = this.clock.instant();
 			if (rollout.notBefore() != null && rollout.notBefore().isAfter(now)) {
 				this.tx.command(rolloutId, () -> {
-					requireNoOverlap(rolloutId);
+					this.overlaps.lockAndRefuse(rolloutId);
 					this.store.moveRollout(rolloutId, rollout.state(), RolloutState.SCHEDULED, now);
 					this.scheduler.scheduleStart(rolloutId, rollout.notBefore());
 					this.journal.append(rolloutId, actor, "SCHEDULED", "Scheduled to start at " + rollout.notBefore());
@@ -89,7 +93,7 @@ public class RolloutCommands implements RolloutOperations {
 				return;
 			}
 			this.tx.command(rolloutId, () -> {
-				requireNoOverlap(rolloutId);
+				this.overlaps.lockAndRefuse(rolloutId);
 				this.store.moveRollout(rolloutId, rollout.state(), RolloutState.RUNNING, now);
 				this.journal.append(rolloutId, actor, "STARTED", "Rollout started");
 			});
@@ -255,18 +259,6 @@ public class RolloutCommands implements RolloutOperations {
 			});
 			this.driver.stepAfterCommand(rolloutId);
 		});
-	}
-
-	/**
-	 * A target is in one active rollout at a time. The rollout's targets are locked
-	 * first, so two overlapping rollouts started at once on any nodes cannot both pass.
-	 */
-	private void requireNoOverlap(long rolloutId) {
-		this.deployments.lockTargets(rolloutId);
-		List<DeploymentStore.Overlap> overlaps = this.deployments.overlaps(rolloutId);
-		if (!overlaps.isEmpty()) {
-			throw new ConflictException(DeploymentStore.Overlap.describe(overlaps));
-		}
 	}
 
 	private RolloutRow rollout(long rolloutId) {

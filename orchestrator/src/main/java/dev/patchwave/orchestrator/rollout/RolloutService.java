@@ -38,6 +38,8 @@ public class RolloutService {
 
 	private final DeploymentStore deployments;
 
+	private final RolloutOverlaps overlaps;
+
 	private final RolloutPlanner planner;
 
 	private final EventJournal journal;
@@ -56,11 +58,13 @@ public class RolloutService {
 
 	private final Clock clock;
 
-	public RolloutService(RolloutStore store, DeploymentStore deployments, RolloutPlanner planner, EventJournal journal,
-			RolloutOperations engine, Windows windows, RolloutDeadlines deadlines, RolloutProjections projections,
-			RolloutViews views, DraftPlans drafts, Clock clock) {
+	public RolloutService(RolloutStore store, DeploymentStore deployments, RolloutOverlaps overlaps,
+			RolloutPlanner planner, EventJournal journal, RolloutOperations engine, Windows windows,
+			RolloutDeadlines deadlines, RolloutProjections projections, RolloutViews views, DraftPlans drafts,
+			Clock clock) {
 		this.store = store;
 		this.deployments = deployments;
+		this.overlaps = overlaps;
 		this.planner = planner;
 		this.journal = journal;
 		this.engine = engine;
@@ -158,7 +162,7 @@ public class RolloutService {
 
 	/** The parts of a plan beside its waves, once they are written. */
 	private void attachPlan(long id, Draft draft) {
-		requireNoOverlap(id);
+		this.overlaps.refuse(id);
 		this.windows.attach(id, draft.windows());
 		draft.deadline().ifPresent(deadline -> this.deadlines.set(id, deadline));
 	}
@@ -288,17 +292,6 @@ public class RolloutService {
 	public RolloutView skip(long id, String target, String actor, String reason) {
 		this.engine.skip(id, target, actor, reason);
 		return get(id);
-	}
-
-	/**
-	 * A target is in one active rollout at a time: two rollouts racing on one host would
-	 * each install, retry and roll back without knowing of the other.
-	 */
-	private void requireNoOverlap(long rolloutId) {
-		List<DeploymentStore.Overlap> overlaps = this.deployments.overlaps(rolloutId);
-		if (!overlaps.isEmpty()) {
-			throw new ConflictException(DeploymentStore.Overlap.describe(overlaps));
-		}
 	}
 
 }
