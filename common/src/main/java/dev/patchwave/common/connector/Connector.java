@@ -39,6 +39,16 @@ public interface Connector extends AutoCloseable {
 	}
 
 	/**
+	 * Targets the engine will send installs to soon, when the wave before theirs starts.
+	 * A connector that pays for each target before it can call it (an SSH login) may pay
+	 * now, in the background, so that the installs find it paid. Returns at once and
+	 * changes nothing on the targets; whatever it starts may fail unseen, since each
+	 * install meets and reports its own failures.
+	 */
+	default void prepare(List<Target> targets) {
+	}
+
+	/**
 	 * What became of the install submitted under the request's key, without waiting for
 	 * it: running, finished with its outcome, or never seen (resending it is then safe).
 	 * The answer comes from the deployment system, so a node that restarted or took over

@@ -73,6 +73,30 @@ public final class SshConnector implements Connector {
 	}
 
 	/**
+	 * Logs in to the targets' hosts in the background, at most {@code maxSessions} at a
+	 * time, so that the wave they belong to starts its installs on open sessions instead
+	 * of paying a handshake each while its slots wait.
+	 */
+	@Override
+	public void prepare(List<Target> targets) {
+		for (Target target : targets) {
+			try {
+				this.executor.execute(() -> {
+					try {
+						this.calls.logInAhead(target);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				return;
+			}
+		}
+	}
+
+	/**
 	 * Reads the key's marker on the target in one exec: none, running, or the recorded
 	 * outcome, verified as an install's. An install whose process is gone without an exit
 	 * code is finished as the target's failure, never started again by itself.

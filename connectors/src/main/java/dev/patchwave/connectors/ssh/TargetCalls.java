@@ -36,6 +36,11 @@ final class TargetCalls implements AutoCloseable {
 
 	private final Semaphore commandSlots;
 
+	/**
+	 * Logins ahead of installs run at most {@code maxSessions} at once, as commands do.
+	 */
+	private final Semaphore loginsAhead;
+
 	private volatile boolean closed;
 
 	TargetCalls(SshSettings settings, ConnectorGuard guard, Redaction redaction) {
@@ -43,6 +48,7 @@ final class TargetCalls implements AutoCloseable {
 		this.commands = new RemoteCommands(settings.commandTimeout(), settings.connectTimeout(),
 				settings.outputTailBytes(), redaction);
 		this.commandSlots = new Semaphore(settings.maxSessions(), true);
+		this.loginsAhead = new Semaphore(settings.maxSessions());
 		this.sessions = new SshSessions(settings, guard);
 	}
 
@@ -119,6 +125,33 @@ final class TargetCalls implements AutoCloseable {
 	 */
 	void logIn(HostPort host) throws InterruptedException {
 		this.sessions.session(host);
+	}
+
+	/**
+	 * Logs in to the target's host ahead of its install, outside the command slots; a
+	 * session already open, or a login under way, is left as it is. A host that cannot be
+	 * logged in to is left for the install to meet and report.
+	 */
+	void logInAhead(Target target) throws InterruptedException {
+		HostPort host;
+		try {
+			host = host(target);
+		}
+		catch (SshFailure ex) {
+			return;
+		}
+		this.loginsAhead.acquire();
+		try {
+			if (!this.closed) {
+				this.sessions.session(host);
+			}
+		}
+		catch (SshFailure | InfrastructureException ex) {
+			logger.debug("Could not log in to {} ahead of its install: {}", host, ex.getMessage());
+		}
+		finally {
+			this.loginsAhead.release();
+		}
 	}
 
 	boolean isClosed() {

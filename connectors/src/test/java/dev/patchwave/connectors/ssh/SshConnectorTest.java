@@ -239,6 +239,27 @@ class SshConnectorTest {
 	}
 
 	@Test
+	void targetsPreparedAheadAreLoggedInToBeforeTheirInstallsWhichThenLogInNoMore() throws Exception {
+		SshConnector connector = connector();
+		Target first = target("ahead-1", 0, "ok");
+		Target second = target("ahead-2", 1, "ok");
+		Target down = new Target(ids.incrementAndGet(), "ahead-down", hosts.deadAddress(), Map.of("behaviour", "ok"),
+				"fleet", null);
+		long logins = hosts.loginsAccepted();
+		long commands = hosts.commandsStarted();
+
+		connector.prepare(List.of(first, down, second));
+
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.loginsAccepted() == logins + 2);
+		assertThat(hosts.commandsStarted()).isEqualTo(commands);
+		assertThat(hosts.runs("ahead-1")).isZero();
+		assertThat(await(connector.install(request("ahead-1", first))).cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(await(connector.install(request("ahead-2", second))).cause()).isEqualTo(ResultCause.SUCCEEDED);
+		assertThat(hosts.loginsAccepted()).isEqualTo(logins + 2);
+		assertThat(connector.health().status()).isEqualTo(ConnectorHealth.Status.UP);
+	}
+
+	@Test
 	void rollbackRunsOncePerRollbackKeyEvenThroughANewConnector() throws Exception {
 		Target target = target("web-19", 2, "ok");
 		hosts.setVersion("web-19", "1.5.0");

@@ -71,12 +71,14 @@ class RolloutDriver {
 
 	private final CallsInFlight calls;
 
+	private final WaveLookahead lookahead;
+
 	private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
 
 	RolloutDriver(RolloutLocks locks, Ownership ownership, RolloutStore store, WaveProgress progress,
 			Dispatcher dispatcher, ResultRecorder recorder, Retries retries, Rollbacks rollbacks, Recovery recovery,
 			WaveVerifier verifier, ConnectorInstances connectors, ApplicationEventPublisher publisher,
-			EngineProperties properties, Clock clock, CallsInFlight calls) {
+			EngineProperties properties, Clock clock, CallsInFlight calls, WaveLookahead lookahead) {
 		this.locks = locks;
 		this.ownership = ownership;
 		this.store = store;
@@ -92,6 +94,7 @@ class RolloutDriver {
 		this.properties = properties;
 		this.clock = clock;
 		this.calls = calls;
+		this.lookahead = lookahead;
 	}
 
 	/**
@@ -145,6 +148,10 @@ class RolloutDriver {
 				WaveProgress.Next next = this.progress.next(rolloutId);
 				again = switch (next.kind()) {
 					case AGAIN -> true;
+					case STARTED -> {
+						this.lookahead.prepare(rolloutId, next.wave());
+						yield true;
+					}
 					case STOP -> false;
 					case FILL -> {
 						Dispatcher.Claim claim = this.dispatcher.claim(next.rollout(), next.wave(), next.free());

@@ -75,7 +75,10 @@ class WaveProgress {
 		return switch (wave.state()) {
 			case PENDING -> {
 				start(rollout, wave, now);
-				yield wave.requiresApproval() ? Next.STOP : Next.AGAIN;
+				if (wave.requiresApproval()) {
+					yield Next.STOP;
+				}
+				yield (wave.position() + 1 < waves.size()) ? Next.started(waves.get(wave.position() + 1)) : Next.AGAIN;
 			}
 			case RUNNING -> running(rollout, wave, wave.position() == waves.size() - 1, now);
 			default -> Next.STOP;
@@ -265,6 +268,14 @@ class WaveProgress {
 			return new Next(Kind.FILL, rollout, wave, free, List.of());
 		}
 
+		/**
+		 * A wave started: the one that follows it may get its first targets ready; then
+		 * step again.
+		 */
+		static Next started(WaveRow following) {
+			return new Next(Kind.STARTED, null, following, 0, List.of());
+		}
+
 		/** Read the version of these targets again before the wave may finish. */
 		static Next verify(RolloutRow rollout, WaveRow wave, List<DeploymentRow> unverified) {
 			return new Next(Kind.VERIFY, rollout, wave, 0, unverified);
@@ -272,7 +283,7 @@ class WaveProgress {
 
 		enum Kind {
 
-			AGAIN, STOP, FILL, VERIFY
+			AGAIN, STARTED, STOP, FILL, VERIFY
 
 		}
 

@@ -80,6 +80,31 @@ class RolloutEngineTest {
 	}
 
 	@Test
+	void whileAWaveRunsTheConnectorIsToldTheFirstTwoRoundsOfTheNextWave() {
+		Fleet fleet = fleet(Map.of("gated", "true")).withTargets(12);
+		RolloutView rollout = this.rollouts.create(
+				fleet.rollout(wave("canary", "1", 1, "0"), wave("early", "8", 3, "0"), wave("rest", "100%", 3, "0")),
+				"manager");
+		ScriptedConnector connector = this.scripted.connector(fleet.connector());
+
+		this.rollouts.start(rollout.id(), "operator");
+
+		await().atMost(PATIENCE).until(() -> connector.prepared().size() == 6);
+		List<DeploymentView> deployments = deployments(rollout.id());
+		assertThat(connector.prepared()).containsExactlyElementsOf(
+				deployments.stream().filter(d -> d.wave() == 1).limit(6).map(DeploymentView::target).toList());
+		assertThat(connector.installed()).containsExactlyElementsOf(
+				deployments.stream().filter(d -> d.wave() == 0).map(DeploymentView::target).toList());
+		await().atMost(PATIENCE)
+			.until(() -> connector.releaseAll() == 0
+					&& this.rollouts.get(rollout.id()).state() == RolloutState.SUCCEEDED);
+		assertThat(connector.prepared()).hasSize(6 + 3);
+		for (int i = 0; i < 12; i++) {
+			assertThat(connector.installCount(fleet.name(i))).as(fleet.name(i)).isOne();
+		}
+	}
+
+	@Test
 	void haltsInTheWaveWhoseFailuresPassTheThresholdAndLeavesLaterWavesUntouched() {
 		Fleet fleet = fleet(Map.of("latencyMillis", "10")).withTargets(30,
 				i -> i >= 5 && i < 15 && i % 3 == 0 ? Map.of("script", "1603") : Map.of());

@@ -47,6 +47,8 @@ public class ScriptedConnector implements Connector {
 
 	private final Queue<String> installed = new ConcurrentLinkedQueue<>();
 
+	private final Queue<String> prepared = new ConcurrentLinkedQueue<>();
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final Map<String, Version> versionsBefore = new ConcurrentHashMap<>();
@@ -131,6 +133,16 @@ public class ScriptedConnector implements Connector {
 	@Override
 	public CompletionStage<List<ConnectorCheck>> test() {
 		return CompletableFuture.completedStage(List.of(ConnectorCheck.passed("scripted", "always answers")));
+	}
+
+	@Override
+	public void prepare(List<Target> targets) {
+		targets.forEach(target -> this.prepared.add(target.name()));
+	}
+
+	/** Targets the engine said it would send to soon, in the order it said so. */
+	public List<String> prepared() {
+		return List.copyOf(this.prepared);
 	}
 
 	@Override
