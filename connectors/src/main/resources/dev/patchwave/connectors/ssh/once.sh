@@ -2,9 +2,11 @@
 # Arguments: mode (run, status, or detached for the copy that runs the step), marker name,
 # seconds to wait for a step already running, step, verify command, success exit codes
 # (space separated), bytes of step output to print, and for detached the pid of the exec.
-# The marker is a set of files next to each other: NAME.pid is the claim, made whole and at
-# once by a hard link so that two execs can never both win it; NAME.exit and NAME.result are
-# written to a temporary file and renamed, so a reader sees them whole or not at all.
+# The marker is a set of files next to each other: NAME.pid is the claim, a symbolic link whose
+# target is the claim's text, made whole and at once by ln -s so that two execs can never both
+# win it (wrappers before it wrote a file and hard-linked it into place: both are read); NAME.exit
+# and NAME.result are written to a temporary file and renamed, so a reader sees them whole or not
+# at all. NAME.verify is complete before NAME.result appears.
 # Every process costs the host a fork and an exec, and a wave runs this on many hosts at once:
 # what the shell can do itself (read a file, set a variable) it does without starting one.
 mode=$1 name=$2 wait=$3 step=$4 verify=$5 ok=$6 tail=$7
@@ -17,14 +19,17 @@ alive() {
   kill -0 "$1" 2> /dev/null || return 1
   [ ! -r "/proc/$1/cmdline" ] || grep -qF -- "$name" "/proc/$1/cmdline"
 }
+# Verifies and records the result; $1 is the file the verify writes to: the runner, alone while
+# it lives, writes NAME.verify itself; a wrapper finishing for a runner that died writes a copy of
+# its own and renames it, since another may be finishing too.
 finish() {
   read -r c < "$m.exit"
   v=-
   case " $ok " in *" $c "*)
     if [ -n "$verify" ]; then
-      sh -c "$verify" > "$m.verify.$$" 2>&1 < /dev/null
+      sh -c "$verify" > "$1" 2>&1 < /dev/null
       v=$?
-      mv -f "$m.verify.$$" "$m.verify"
+      [ "$1" = "$m.verify" ] || mv -f "$1" "$m.verify"
     fi ;;
   esac
   echo "exit=$c verify=$v" > "$m.result.$$" && mv -f "$m.result.$$" "$m.result"
@@ -32,8 +37,11 @@ finish() {
 # Sets s to the marker's state.
 state() {
   if [ -f "$m.result" ]; then s=finished; return; fi
-  if [ ! -f "$m.pid" ]; then s=none; return; fi
-  read -r p b o < "$m.pid"
+  if [ -h "$m.pid" ]; then
+    set -- $(readlink "$m.pid")
+    p=$1 b=$2 o=$3
+  elif [ -f "$m.pid" ]; then read -r p b o < "$m.pid"
+  else s=none; return; fi
   if [ "$b" = "$boot" ] && alive "$p"; then s=running
   elif [ -f "$m.result" ]; then s=finished
   elif [ -f "$m.exit" ]; then s=unverified
@@ -41,14 +49,11 @@ state() {
 }
 if [ "$mode" = detached ]; then
   unset w
-  echo "$$ $boot $8" > "$m.claim.$$" || exit 1
-  ln "$m.claim.$$" "$m.pid" 2> /dev/null
-  won=$?
-  rm -f "$m.claim.$$"
-  [ "$won" -eq 0 ] || exit 0
+  # 3: another runner holds the claim.
+  ln -s "$$ $boot $8" "$m.pid" 2> /dev/null || exit 3
   sh -c "$step" > "$m.out" 2>&1 < /dev/null
   echo "$?" > "$m.exit.$$" && mv -f "$m.exit.$$" "$m.exit"
-  finish
+  finish "$m.verify"
   exit 0
 fi
 [ -d "$HOME/.patchwave" ] || mkdir -p "$HOME/.patchwave" || exit 70
@@ -61,12 +66,10 @@ if [ "$mode" = run ] && [ "$s" = none ]; then
   $detach sh -c 'eval "$w"' patchwave detached "$name" 0 "$step" "$verify" "$ok" 0 "$$" \
     < /dev/null > /dev/null 2>&1 &
   wait $!
+  runner=$?
   state
-  how=joined
-  if [ -f "$m.pid" ]; then
-    read -r p b o < "$m.pid"
-    [ "$o" != "$$" ] || how=ran
-  fi
+  how=ran
+  [ "$runner" -ne 3 ] || how=joined
 fi
 if [ "$mode" = run ] && [ "$s" = running ]; then
   [ "$how" = ran ] || how=joined
@@ -78,7 +81,7 @@ if [ "$mode" = run ] && [ "$s" = running ]; then
 fi
 # The step ended but its runner died before verifying (a reboot right after the install).
 if [ "$s" = unverified ]; then
-  finish
+  finish "$m.verify.$$"
   s=finished
 fi
 if [ "$s" = finished ]; then

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,11 +55,55 @@ class ShellTest {
 		String marker = Shell.markerName("k-interrupted");
 		Files.createDirectories(this.home.resolve(".patchwave"));
 		// A claim as a runner leaves it, by a process that no longer exists.
+		Files.createSymbolicLink(this.home.resolve(".patchwave").resolve(marker + ".pid"), Path.of(goneClaim()));
+
+		assertRunAnswersInterruptedWithoutRunning(marker);
+	}
+
+	@Test
+	void posixWrapperReadsTheClaimFileAnEarlierWrapperLeft() throws Exception {
+		String marker = Shell.markerName("k-interrupted-file");
+		Files.createDirectories(this.home.resolve(".patchwave"));
+		// Wrappers before the claim became a symbolic link wrote it as a file.
+		Files.writeString(this.home.resolve(".patchwave").resolve(marker + ".pid"), goneClaim() + "\n");
+
+		assertRunAnswersInterruptedWithoutRunning(marker);
+	}
+
+	@Test
+	void posixWrapperRunsTheStepOnceAndLeavesItsClaimAsALinkNamingTheRunner() throws Exception {
+		String marker = Shell.markerName("k-claim");
+		Path runs = this.home.resolve("claim-runs");
+		OnceCall call = new OnceCall(OnceCall.Mode.RUN, marker, 5, "echo ran >> " + Shell.POSIX.quote(runs.toString()),
+				"echo 2.0.0", Set.of(0), 4096);
+
+		OnceOutcome first = OnceOutcome.parse(run(Shell.POSIX.once(call))).orElseThrow();
+		OnceOutcome again = OnceOutcome.parse(run(Shell.POSIX.once(call))).orElseThrow();
+
+		assertThat(first.how()).isEqualTo(OnceOutcome.How.RAN);
+		assertThat(again.how()).isEqualTo(OnceOutcome.How.BEFORE);
+		assertThat(again.verifyOutput()).contains("2.0.0");
+		assertThat(Files.readAllLines(runs)).containsExactly("ran");
+		Path claim = this.home.resolve(".patchwave").resolve(marker + ".pid");
+		assertThat(Files.isSymbolicLink(claim)).isTrue();
+		assertThat(Files.readSymbolicLink(claim).toString()).matches("[0-9]+ "
+				+ Pattern.quote(Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip()) + " [0-9]+");
+		try (var files = Files.list(this.home.resolve(".patchwave"))) {
+			assertThat(files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith(marker)))
+				.containsExactlyInAnyOrder(marker + ".pid", marker + ".out", marker + ".exit", marker + ".verify",
+						marker + ".result");
+		}
+	}
+
+	/** A claim's text naming a process that no longer exists, on this boot. */
+	private static String goneClaim() throws Exception {
 		Process gone = new ProcessBuilder("true").start();
 		gone.waitFor();
-		Files.writeString(this.home.resolve(".patchwave").resolve(marker + ".pid"),
-				gone.pid() + " " + Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip() + " 1\n");
-		Path runs = this.home.resolve("runs");
+		return gone.pid() + " " + Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip() + " 1";
+	}
+
+	private void assertRunAnswersInterruptedWithoutRunning(String marker) throws Exception {
+		Path runs = this.home.resolve("runs-" + marker);
 
 		OnceOutcome outcome = OnceOutcome
 			.parse(run(Shell.POSIX.once(new OnceCall(OnceCall.Mode.RUN, marker, 5,

@@ -114,7 +114,7 @@ class SshConnectorTest {
 		SshConnector first = connector();
 		CompletionStage<InstallResult> cut = first.install(request);
 		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.waiting("crash-1"));
-		assertThat(hosts.claim(request.idempotencyKey())).exists();
+		assertThat(hosts.claim(request.idempotencyKey())).isSymbolicLink();
 		assertThat(hosts.result(request.idempotencyKey())).doesNotExist();
 
 		// Closing drops every connection, as the kernel does for a controller killed with
