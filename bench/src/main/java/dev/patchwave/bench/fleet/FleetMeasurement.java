@@ -42,10 +42,12 @@ record FleetMeasurement(Scenario scenario, Duration registration, Duration creat
 		text.append("  run: ideal %.1f s, actual %s, efficiency %.2f, %d succeeded, %s%n".formatted(
 				seconds(this.scenario.ideal()), this.actual == null ? "-" : "%.1f s".formatted(seconds(this.actual)),
 				efficiency(), this.succeeded, this.state));
-		this.reads.forEach((path,
-				latencies) -> text.append("  GET %-28s %7d reads  p50 %6.1f ms  p99 %6.1f ms  max %7.1f ms%s%n"
+		this.reads.forEach((path, latencies) -> text.append(
+				"  GET %-28s %7d reads  p50 %6.1f ms  p99 %6.1f ms  max %7.1f ms  over %d ms: %d, %d of them due in the first %d s; p99 after those %.1f ms%s%n"
 					.formatted(path, latencies.count(), millis(latencies.percentile(50)),
 							millis(latencies.percentile(99)), millis(latencies.percentile(100)),
+							Latencies.SLOW.toMillis(), latencies.slow(), latencies.slowInOpening(),
+							Latencies.OPENING.toSeconds(), millis(latencies.percentileAfterOpening(99)),
 							latencies.errors() > 0 ? "  (%d failed)".formatted(latencies.errors()) : "")));
 		text.append("  server: -Xmx%s, peak resident %d MiB%n".formatted(heap, this.peakResidentMib));
 		List<String> problems = problems();

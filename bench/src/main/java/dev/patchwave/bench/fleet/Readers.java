@@ -30,9 +30,9 @@ final class Readers implements AutoCloseable {
 
 	static Readers start(ApiClient api, String authorization, List<String> paths, int clients, Duration interval) {
 		Readers readers = new Readers();
-		paths.forEach(path -> readers.latencies.put(path, new Latencies(CAPACITY)));
 		long every = interval.toNanos();
 		long start = System.nanoTime();
+		paths.forEach(path -> readers.latencies.put(path, new Latencies(CAPACITY, start)));
 		for (int i = 0; i < clients; i++) {
 			int first = i;
 			// spread over the interval, so that the clients do not all ask at once
@@ -52,7 +52,7 @@ final class Readers implements AutoCloseable {
 					catch (RuntimeException ex) {
 						ok = false;
 					}
-					readers.latencies.get(path).record(System.nanoTime() - started, ok);
+					readers.latencies.get(path).record(started, System.nanoTime() - started, ok);
 					due += every;
 				}
 			}));
