@@ -14,7 +14,7 @@ final class Latencies {
 	/** A read slower than this counts as slow. */
 	static final Duration SLOW = Duration.ofMillis(50);
 
-	/** The first seconds after the readers start, where the rollout's start falls. */
+	/** The first seconds of the count: the rollout starts at its beginning. */
 	static final Duration OPENING = Duration.ofSeconds(10);
 
 	private final long[] nanos;
@@ -28,12 +28,17 @@ final class Latencies {
 	private final AtomicInteger errors = new AtomicInteger();
 
 	/**
-	 * @param start when the readers started, as {@link System#nanoTime()}
+	 * @param start when the reads began to count, as {@link System#nanoTime()}
 	 */
 	Latencies(int capacity, long start) {
 		this.nanos = new long[capacity];
 		this.dueAfterStart = new long[capacity];
 		this.start = start;
+	}
+
+	/** When the readers' counting began, as {@link System#nanoTime()}. */
+	long start() {
+		return this.start;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.patchwave.bench.fleet;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * the given paths in turn, one request at a time, either once per interval or, with a
  * zero interval, as fast as the server answers. A paced client's latency is counted from
  * when its request was due, not from when it went out, so a slow answer that delays the
- * next request is not hidden (no coordinated omission).
+ * next request is not hidden (no coordinated omission). Clients read from the start, as
+ * dashboards poll before anyone starts a rollout; their reads count from
+ * {@link #measureFrom} on.
  */
 final class Readers implements AutoCloseable {
 
@@ -21,18 +24,21 @@ final class Readers implements AutoCloseable {
 
 	private final AtomicBoolean running = new AtomicBoolean(true);
 
-	private final Map<String, Latencies> latencies = new LinkedHashMap<>();
+	private final List<String> paths;
+
+	/** Empty until the reads count. */
+	private volatile Map<String, Latencies> latencies = Map.of();
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private Readers() {
+	private Readers(List<String> paths) {
+		this.paths = paths;
 	}
 
 	static Readers start(ApiClient api, String authorization, List<String> paths, int clients, Duration interval) {
-		Readers readers = new Readers();
+		Readers readers = new Readers(List.copyOf(paths));
 		long every = interval.toNanos();
 		long start = System.nanoTime();
-		paths.forEach(path -> readers.latencies.put(path, new Latencies(CAPACITY, start)));
 		for (int i = 0; i < clients; i++) {
 			int first = i;
 			// spread over the interval, so that the clients do not all ask at once
@@ -52,7 +58,11 @@ final class Readers implements AutoCloseable {
 					catch (RuntimeException ex) {
 						ok = false;
 					}
-					readers.latencies.get(path).record(started, System.nanoTime() - started, ok);
+					long elapsed = System.nanoTime() - started;
+					Latencies counted = readers.latencies.get(path);
+					if (counted != null && started >= counted.start()) {
+						counted.record(started, elapsed, ok);
+					}
 					due += every;
 				}
 			}));
@@ -67,6 +77,13 @@ final class Readers implements AutoCloseable {
 		for (long left = due - System.nanoTime(); left > 0 && running.get(); left = due - System.nanoTime()) {
 			LockSupport.parkNanos(left);
 		}
+	}
+
+	/** Counts the reads due from {@code start} ({@link System#nanoTime()}) on. */
+	void measureFrom(long start) {
+		Map<String, Latencies> counted = new LinkedHashMap<>();
+		this.paths.forEach(path -> counted.put(path, new Latencies(CAPACITY, start)));
+		this.latencies = Collections.unmodifiableMap(counted);
 	}
 
 	Map<String, Latencies> latencies() {
