@@ -1,6 +1,5 @@
 package dev.patchwave.orchestrator.rollout;
 
-import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.target.Target;
 import dev.patchwave.common.wave.WaveState;
@@ -16,6 +15,7 @@ import dev.patchwave.orchestrator.plan.Projector.WaveWork;
 import dev.patchwave.orchestrator.plan.Projector.Work;
 import dev.patchwave.orchestrator.rollout.Projection.Suggestion;
 import dev.patchwave.orchestrator.target.TargetRepository;
+import dev.patchwave.orchestrator.target.TargetRepository.OpenDeployment;
 import dev.patchwave.orchestrator.window.MaintenanceWindow;
 import dev.patchwave.orchestrator.window.RolloutCalendar;
 import dev.patchwave.orchestrator.window.TargetCalendar;
@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,6 @@ class RolloutProjections {
 
 	private final RolloutStore store;
 
-	private final DeploymentStore deployments;
-
 	private final TargetRepository targets;
 
 	private final Windows windows;
@@ -57,10 +54,9 @@ class RolloutProjections {
 
 	private final Clock clock;
 
-	RolloutProjections(RolloutStore store, DeploymentStore deployments, TargetRepository targets, Windows windows,
-			InstallTimes installTimes, PlanningProperties planning, Clock clock) {
+	RolloutProjections(RolloutStore store, TargetRepository targets, Windows windows, InstallTimes installTimes,
+			PlanningProperties planning, Clock clock) {
 		this.store = store;
-		this.deployments = deployments;
 		this.targets = targets;
 		this.windows = windows;
 		this.installTimes = installTimes;
@@ -89,24 +85,19 @@ class RolloutProjections {
 	 */
 	Projection ofRollout(RolloutRow rollout, Patch patch, Instant deadline) {
 		Instant now = this.clock.instant();
-		Map<Long, Target> byId = this.targets.openInRollout(rollout.id(), labelsMatter());
-		List<DeploymentRow> open = new ArrayList<>(this.deployments.inState(rollout.id(), DeploymentState.PENDING));
-		open.addAll(this.deployments.dispatched(rollout.id()));
-		open.removeIf(deployment -> deployment.state() == DeploymentState.PENDING
-				&& !patch.isNeededAt(target(byId, deployment).installedVersion()));
-		Map<String, InstallTime> times = times(open.stream().map(deployment -> target(byId, deployment)).toList(),
-				rollout.patchId());
-		Map<Integer, List<DeploymentRow>> byWave = open.stream()
-			.sorted(Comparator.comparingLong(DeploymentRow::id))
-			.collect(Collectors.groupingBy(DeploymentRow::wave));
+		List<OpenDeployment> open = new ArrayList<>(this.targets.openInRollout(rollout.id(), labelsMatter()));
+		open.removeIf(
+				deployment -> !deployment.dispatched() && !patch.isNeededAt(deployment.target().installedVersion()));
+		Map<String, InstallTime> times = times(open.stream().map(OpenDeployment::target).toList(), rollout.patchId());
+		Map<Integer, List<OpenDeployment>> byWave = open.stream().collect(Collectors.groupingBy(OpenDeployment::wave));
 		List<WaveRow> waves = this.store.waves(rollout.id());
 		Function<RolloutCalendar, List<WaveWork>> work = cal -> waves.stream()
 			.map(wave -> new WaveWork(wave.name(), phase(wave.state()), wave.maxConcurrency(), wave.requiresApproval(),
 					wave.targetCount(),
 					byWave.getOrDefault(wave.position(), List.of())
 						.stream()
-						.map(deployment -> work(target(byId, deployment), cal, times,
-								deployment.state() == DeploymentState.DISPATCHED ? deployment.dispatchedAt() : null))
+						.map(deployment -> work(deployment.target(), cal, times,
+								deployment.dispatched() ? deployment.dispatchedAt() : null))
 						.toList(),
 					wave.startedAt(),
 					wave.state() == WaveState.BAKING ? wave.bakeUntil().minus(rollout.bakeTime()) : wave.finishedAt()))
@@ -133,13 +124,12 @@ class RolloutProjections {
 			return List.of();
 		}
 		Instant now = this.clock.instant();
-		Map<Long, Target> byId = this.targets.openInRollout(rollout.id(), labelsMatter());
 		Map<String, WindowWait> waits = new TreeMap<>();
-		for (DeploymentRow deployment : this.deployments.inState(rollout.id(), DeploymentState.PENDING)) {
-			if (deployment.wave() != running.position()) {
+		for (OpenDeployment deployment : this.targets.openInRollout(rollout.id(), labelsMatter())) {
+			if (deployment.dispatched() || deployment.wave() != running.position()) {
 				continue;
 			}
-			Target target = target(byId, deployment);
+			Target target = deployment.target();
 			Duration expected = this.installTimes.expected(target.connector(), rollout.patchId()).duration();
 			Verdict verdict = calendar.of(target).at(now, expected);
 			if (!verdict.allowed()) {
@@ -220,11 +210,6 @@ class RolloutProjections {
 		Duration expected = times.get(target.connector()).duration();
 		TargetCalendar own = calendar.of(target);
 		return new Work(target.name(), own, expected, dispatchedAt == null ? null : dispatchedAt.plus(expected));
-	}
-
-	/** The deployment's target; looked up alone if it was settled since it was read. */
-	private Target target(Map<Long, Target> byId, DeploymentRow deployment) {
-		return byId.computeIfAbsent(deployment.targetId(), id -> this.targets.find(id).orElseThrow());
 	}
 
 	private static Phase phase(WaveState state) {

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -126,21 +127,30 @@ public class TargetRepository {
 	}
 
 	/**
-	 * The targets of a rollout's deployments still to do or under way, by id, in one
-	 * query: what a rollout's projection needs, without reading the hosts it is done
-	 * with; with their labels only if {@code withLabels}, else with none.
+	 * A rollout's deployments still to do or under way, in plan order, each with its
+	 * target, in one query: what a rollout's projection reads, without the hosts it is
+	 * done with; with the targets' labels only if {@code withLabels}, else with none.
 	 */
-	public Map<Long, Target> openInRollout(long rolloutId, boolean withLabels) {
-		Map<Long, Target> found = new HashMap<>();
-		this.jdbc
-			.sql("SELECT t.id, t.name, t.address, t.connector, t.installed_version" + (withLabels ? ", t.labels" : "")
-					+ " FROM target t JOIN deployment d ON d.target_id = t.id"
-					+ " WHERE d.rollout_id = ? AND d.state IN ('PENDING', 'DISPATCHED')")
-			.param(rolloutId)
-			.query((rs, row) -> withLabels ? map(rs, row) : map(rs, Map.of()))
-			.list()
-			.forEach(target -> found.put(target.id(), target));
-		return found;
+	public List<OpenDeployment> openInRollout(long rolloutId, boolean withLabels) {
+		return this.jdbc.sql("""
+				SELECT d.id AS deployment_id, w.position, d.state, d.dispatched_at,
+				       t.id, t.name, t.address, t.connector, t.installed_version%s
+				FROM deployment d JOIN wave w ON w.id = d.wave_id JOIN target t ON t.id = d.target_id
+				WHERE d.rollout_id = ? AND d.state IN ('PENDING', 'DISPATCHED')
+				ORDER BY d.id""".formatted(withLabels ? ", t.labels" : "")).param(rolloutId).query((rs, row) -> {
+			Timestamp dispatchedAt = rs.getTimestamp("dispatched_at");
+			return new OpenDeployment(rs.getLong("deployment_id"), rs.getInt("position"),
+					"DISPATCHED".equals(rs.getString("state")), dispatchedAt == null ? null : dispatchedAt.toInstant(),
+					withLabels ? map(rs, row) : map(rs, Map.of()));
+		}).list();
+	}
+
+	/**
+	 * A deployment still to do, or under way since {@code dispatchedAt}, in the wave at
+	 * {@code wave}, and its target.
+	 */
+	public record OpenDeployment(long id, int wave, boolean dispatched, Instant dispatchedAt, Target target) {
+
 	}
 
 	/** The targets with these ids, by id, in one query. */
