@@ -9,6 +9,7 @@ import dev.patchwave.common.wave.WaveState;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
+import dev.patchwave.orchestrator.rollout.DeploymentRollbacks;
 import dev.patchwave.orchestrator.rollout.DeploymentStore;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
@@ -37,6 +38,8 @@ class Rollbacks {
 
 	private final DeploymentStore deployments;
 
+	private final DeploymentRollbacks rollbacks;
+
 	private final TargetRepository targets;
 
 	private final EventJournal journal;
@@ -53,14 +56,15 @@ class Rollbacks {
 
 	private final CallsInFlight calls;
 
-	Rollbacks(RolloutStore store, DeploymentStore deployments, TargetRepository targets, EventJournal journal,
-			Patches patches, EngineTransactions tx, Clock clock, EngineProperties properties,
+	Rollbacks(RolloutStore store, DeploymentStore deployments, DeploymentRollbacks rollbacks, TargetRepository targets,
+			EventJournal journal, Patches patches, EngineTransactions tx, Clock clock, EngineProperties properties,
 			ConnectorInstances connectors, CallsInFlight calls) {
 		this.connectors = connectors;
 		this.calls = calls;
 		this.properties = properties;
 		this.store = store;
 		this.deployments = deployments;
+		this.rollbacks = rollbacks;
 		this.targets = targets;
 		this.journal = journal;
 		this.patches = patches;
@@ -79,7 +83,7 @@ class Rollbacks {
 		int busy = (int) (this.deployments.countDeployments(rolloutId, DeploymentState.ROLLING_BACK)
 				+ this.deployments.countDeployments(rolloutId, DeploymentState.DISPATCHED));
 		Integer scope = rollout.rollbackWave();
-		List<DeploymentRow> installed = this.deployments.succeededNewestWaveFirst(rolloutId, Math.max(0, limit - busy),
+		List<DeploymentRow> installed = this.rollbacks.succeededNewestWaveFirst(rolloutId, Math.max(0, limit - busy),
 				scope);
 		Instant now = this.clock.instant();
 		if (installed.isEmpty() && busy == 0) {
@@ -96,7 +100,7 @@ class Rollbacks {
 		this.tx.run(rolloutId, () -> {
 			for (DeploymentRow deployment : installed) {
 				String key = Call.rollbackKey(deployment.id());
-				if (this.deployments.markRollingBack(deployment, key, now)) {
+				if (this.rollbacks.markRollingBack(deployment, key, now)) {
 					Target target = this.targets.find(deployment.targetId()).orElseThrow();
 					this.journal.append(rolloutId, EventJournal.ENGINE, "TARGET_ROLLING_BACK", deployment.wave(),
 							target.name(), "Rolling back through connector '%s'".formatted(target.connector()));
@@ -145,7 +149,7 @@ class Rollbacks {
 		InstallResult result = answer;
 		if (answer.cause().isInfrastructureError() || answer.cause().isConnectorError()) {
 			int attempts = this.tx.call(call.rolloutId(),
-					() -> this.deployments.countRollbackAttempt(call.deploymentId(), call.key()));
+					() -> this.rollbacks.countRollbackAttempt(call.deploymentId(), call.key()));
 			if (attempts < this.properties.maxRollbackAttempts()) {
 				return false;
 			}
@@ -157,8 +161,8 @@ class Rollbacks {
 		DeploymentState to = rolledBack ? DeploymentState.ROLLED_BACK : DeploymentState.ROLLBACK_FAILED;
 		String version = result.installedVersion() == null ? null : result.installedVersion().toString();
 		this.tx.run(call.rolloutId(), () -> {
-			if (this.deployments.settleRollback(call.deploymentId(), call.key(), to, settled.cause(),
-					settled.exitCode(), settled.message(), version, this.clock.instant())) {
+			if (this.rollbacks.settleRollback(call.deploymentId(), call.key(), to, settled.cause(), settled.exitCode(),
+					settled.message(), version, this.clock.instant())) {
 				if (rolledBack && settled.installedVersion() != null) {
 					this.targets.recordInstalledVersion(call.target().id(), settled.installedVersion());
 				}

@@ -1,6 +1,5 @@
 package dev.patchwave.orchestrator.engine;
 
-import dev.patchwave.common.deployment.DeploymentState;
 import dev.patchwave.common.rollout.HaltPolicy;
 import dev.patchwave.common.rollout.RolloutState;
 import dev.patchwave.common.wave.WaveState;
@@ -9,6 +8,7 @@ import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentCounts;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
 import dev.patchwave.orchestrator.rollout.DeploymentStore;
+import dev.patchwave.orchestrator.rollout.DeploymentVerifications;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
@@ -35,6 +35,8 @@ class WaveProgress {
 
 	private final DeploymentStore deployments;
 
+	private final DeploymentVerifications verifications;
+
 	private final WaveTallies tallies;
 
 	private final EventJournal journal;
@@ -45,10 +47,11 @@ class WaveProgress {
 
 	private final Clock clock;
 
-	WaveProgress(RolloutStore store, DeploymentStore deployments, WaveTallies tallies, EventJournal journal,
-			EngineScheduler scheduler, EngineTransactions tx, Clock clock) {
+	WaveProgress(RolloutStore store, DeploymentStore deployments, DeploymentVerifications verifications,
+			WaveTallies tallies, EventJournal journal, EngineScheduler scheduler, EngineTransactions tx, Clock clock) {
 		this.store = store;
 		this.deployments = deployments;
+		this.verifications = verifications;
 		this.tallies = tallies;
 		this.journal = journal;
 		this.scheduler = scheduler;
@@ -122,7 +125,7 @@ class WaveProgress {
 		}
 		if (settled(counts) == wave.targetCount()) {
 			if (wave.verifiedAt() == null && (counts.rebootPending() > 0 || counts.succeeded() > 0)) {
-				List<DeploymentRow> unverified = this.deployments.unverified(wave);
+				List<DeploymentRow> unverified = this.verifications.unverified(wave);
 				if (!unverified.isEmpty()) {
 					return Next.verify(rollout, wave, unverified);
 				}

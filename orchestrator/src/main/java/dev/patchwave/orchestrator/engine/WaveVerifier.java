@@ -7,7 +7,7 @@ import dev.patchwave.common.target.Target;
 import dev.patchwave.orchestrator.connector.ConnectorInstances;
 import dev.patchwave.orchestrator.event.EventJournal;
 import dev.patchwave.orchestrator.rollout.DeploymentRow;
-import dev.patchwave.orchestrator.rollout.DeploymentStore;
+import dev.patchwave.orchestrator.rollout.DeploymentVerifications;
 import dev.patchwave.orchestrator.rollout.RolloutRow;
 import dev.patchwave.orchestrator.rollout.RolloutStore;
 import dev.patchwave.orchestrator.rollout.WaveRow;
@@ -38,7 +38,7 @@ class WaveVerifier {
 
 	private final RolloutStore store;
 
-	private final DeploymentStore deployments;
+	private final DeploymentVerifications verifications;
 
 	private final TargetRepository targets;
 
@@ -57,12 +57,12 @@ class WaveVerifier {
 	/** Waves whose targets' versions are being read on this node. */
 	private final Set<Long> verifying = ConcurrentHashMap.newKeySet();
 
-	WaveVerifier(RolloutStore store, DeploymentStore deployments, TargetRepository targets,
+	WaveVerifier(RolloutStore store, DeploymentVerifications verifications, TargetRepository targets,
 			ConnectorInstances connectors, EventJournal journal, Patches patches, EngineTransactions tx, Clock clock,
 			CallsInFlight calls) {
 		this.calls = calls;
 		this.store = store;
-		this.deployments = deployments;
+		this.verifications = verifications;
 		this.targets = targets;
 		this.connectors = connectors;
 		this.journal = journal;
@@ -133,14 +133,14 @@ class WaveVerifier {
 							"Could not read the installed version: " + reading.error());
 				}
 				else if (!patch.isNeededAt(reading.version())) {
-					this.deployments.verified(reading.deployment(), DeploymentState.SUCCEEDED,
+					this.verifications.verified(reading.deployment(), DeploymentState.SUCCEEDED,
 							reading.version().toString());
 					this.targets.recordInstalledVersion(reading.target().id(), reading.version());
 					this.journal.append(rollout.id(), EventJournal.ENGINE, "TARGET_VERIFIED", wave.position(), name,
 							"Runs the fixed version %s".formatted(reading.version()));
 				}
 				else {
-					this.deployments.verified(reading.deployment(), DeploymentState.REBOOT_PENDING,
+					this.verifications.verified(reading.deployment(), DeploymentState.REBOOT_PENDING,
 							reading.version().toString());
 					this.journal.append(rollout.id(), EventJournal.ENGINE, "TARGET_NOT_FIXED_YET", wave.position(),
 							name, "Still runs %s: exposed until it restarts into %s".formatted(reading.version(),

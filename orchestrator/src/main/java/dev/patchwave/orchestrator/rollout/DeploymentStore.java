@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,7 +28,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class DeploymentStore {
 
-	private static final String DEPLOYMENT_COLUMNS = """
+	static final String DEPLOYMENT_COLUMNS = """
 			d.id, d.rollout_id, d.wave_id, w.position, d.target_id, d.target_name, d.state, d.attempts,
 			d.idempotency_key, d.exit_code, d.cause, d.message, d.installed_version, d.dispatched_at,
 			d.finished_at, d.retry_at""";
@@ -73,43 +71,6 @@ public class DeploymentStore {
 	 */
 	public Map<Long, Map<DeploymentState, Integer>> countsByWave(long rolloutId) {
 		return this.tallies.byWave(rolloutId);
-	}
-
-	/**
-	 * Per connector of a rollout: targets waiting to be resent after an infrastructure
-	 * error, and targets still pending in a running wave behind one of the given
-	 * connectors (those not up). With every connector up, only the targets in flight
-	 * after an infrastructure error are read, not every pending or dispatched one.
-	 */
-	public List<ConnectorLoad> connectorLoad(long rolloutId, Set<String> notUp) {
-		Map<String, Integer> waiting = new TreeMap<>();
-		this.jdbc.sql("""
-				SELECT t.connector, COUNT(*) AS n FROM deployment d JOIN target t ON t.id = d.target_id
-				WHERE d.rollout_id = ? AND d.state = 'DISPATCHED' AND d.cause = 'INFRASTRUCTURE_ERROR'
-				  AND d.retry_at IS NOT NULL
-				GROUP BY t.connector""").param(rolloutId).query(rs -> {
-			waiting.put(rs.getString("connector"), rs.getInt("n"));
-		});
-		Map<String, Integer> pending = new TreeMap<>();
-		if (!notUp.isEmpty()) {
-			this.jdbc.sql("""
-					SELECT t.connector, COUNT(*) AS n
-					FROM deployment d JOIN target t ON t.id = d.target_id JOIN wave w ON w.id = d.wave_id
-					WHERE d.rollout_id = :rollout AND d.state = 'PENDING' AND w.state = 'RUNNING'
-					  AND t.connector IN (:notUp)
-					GROUP BY t.connector""")
-				.param("rollout", rolloutId)
-				.param("notUp", List.copyOf(notUp))
-				.query(rs -> {
-					pending.put(rs.getString("connector"), rs.getInt("n"));
-				});
-		}
-		Set<String> connectors = new TreeSet<>(waiting.keySet());
-		connectors.addAll(pending.keySet());
-		return connectors.stream()
-			.map(connector -> new ConnectorLoad(connector, waiting.getOrDefault(connector, 0),
-					pending.getOrDefault(connector, 0)))
-			.toList();
 	}
 
 	/**
@@ -237,23 +198,6 @@ public class DeploymentStore {
 	}
 
 	/**
-	 * Installed targets to roll back, newest wave first, and within a wave in plan order.
-	 */
-	public List<DeploymentRow> succeededNewestWaveFirst(long rolloutId, int limit, Integer onlyWave) {
-		return this.jdbc
-			.sql("SELECT " + DEPLOYMENT_COLUMNS
-					+ " FROM deployment d JOIN wave w ON w.id = d.wave_id WHERE d.rollout_id = :rollout"
-					+ " AND d.state IN ('SUCCEEDED', 'REBOOT_PENDING')"
-					+ (onlyWave == null ? "" : " AND w.position = :wave")
-					+ " ORDER BY w.position DESC, d.id LIMIT :limit")
-			.param("rollout", rolloutId)
-			.param("wave", onlyWave)
-			.param("limit", limit)
-			.query(DeploymentStore::mapDeployment)
-			.list();
-	}
-
-	/**
 	 * Puts the failed targets of a rollout, or of one of its waves, back among the
 	 * pending; returns how many, and the positions of their waves, from the update
 	 * itself.
@@ -297,37 +241,6 @@ public class DeploymentStore {
 			.optional();
 	}
 
-	/**
-	 * A finished wave's targets whose fix is not confirmed: reboot pending, or installed
-	 * with no version read back.
-	 */
-	public List<DeploymentRow> unverified(WaveRow wave) {
-		return this.jdbc
-			.sql("SELECT " + DEPLOYMENT_COLUMNS.replace("w.position", ":position AS position")
-					+ " FROM deployment d WHERE d.wave_id = :wave AND (d.state = 'REBOOT_PENDING'"
-					+ " OR (d.state = 'SUCCEEDED' AND d.installed_version IS NULL)) ORDER BY d.id")
-			.param("position", wave.position())
-			.param("wave", wave.id())
-			.query(DeploymentStore::mapDeployment)
-			.list();
-	}
-
-	/**
-	 * Records the version read again on a target: reboot pending becomes succeeded once
-	 * the fixed version shows.
-	 */
-	public void verified(DeploymentRow deployment, DeploymentState to, String version) {
-		if (deployment.state() != to) {
-			deployment.state().moveTo(to);
-		}
-		int updated = this.jdbc.sql("UPDATE deployment SET state = ?, installed_version = ? WHERE id = ? AND state = ?")
-			.params(to.name(), version, deployment.id(), deployment.state().name())
-			.update();
-		if (updated == 1) {
-			moveOne(deployment, to);
-		}
-	}
-
 	/** Leaves a target out of its rollout, from the state it was read in. */
 	public void exclude(DeploymentRow deployment, String message, Instant at) {
 		deployment.state().moveTo(DeploymentState.EXCLUDED);
@@ -338,43 +251,7 @@ public class DeploymentStore {
 					deployment.state().name())
 			.update();
 		requireOne(updated, "deployment", deployment.id(), deployment.state());
-		moveOne(deployment, DeploymentState.EXCLUDED);
-	}
-
-	/**
-	 * Marks an installed target as being rolled back under the given key; false if it
-	 * moved meanwhile.
-	 */
-	public boolean markRollingBack(DeploymentRow deployment, String key, Instant at) {
-		deployment.state().moveTo(DeploymentState.ROLLING_BACK);
-		boolean marked = this.jdbc
-			.sql("""
-					UPDATE deployment SET state = ?, idempotency_key = ?, dispatched_at = ?, finished_at = NULL, retry_at = NULL,
-					  rollback_attempts = 0
-					WHERE id = ? AND state = ?""")
-			.params(DeploymentState.ROLLING_BACK.name(), key, timestamp(at), deployment.id(), deployment.state().name())
-			.update() == 1;
-		if (marked) {
-			moveOne(deployment, DeploymentState.ROLLING_BACK);
-		}
-		return marked;
-	}
-
-	/** Settles a rollback under its key. */
-	public boolean settleRollback(long deploymentId, String key, DeploymentState to, ResultCause cause,
-			Integer exitCode, String message, String installedVersion, Instant at) {
-		DeploymentState.ROLLING_BACK.moveTo(to);
-		boolean settled = this.jdbc.sql("""
-				UPDATE deployment SET state = ?, cause = ?, exit_code = ?, message = ?, installed_version = ?,
-				  finished_at = ?
-				WHERE id = ? AND state = ? AND idempotency_key = ?""")
-			.params(to.name(), cause.name(), exitCode, truncate(message), installedVersion, timestamp(at), deploymentId,
-					DeploymentState.ROLLING_BACK.name(), key)
-			.update() == 1;
-		if (settled) {
-			this.tallies.move(deploymentId, DeploymentState.ROLLING_BACK, to);
-		}
-		return settled;
+		this.tallies.moveOne(deployment, DeploymentState.EXCLUDED);
 	}
 
 	/**
@@ -399,7 +276,7 @@ public class DeploymentStore {
 					deployment.state().name())
 			.update();
 		requireOne(updated, "deployment", deployment.id(), deployment.state());
-		moveOne(deployment, DeploymentState.SKIPPED);
+		this.tallies.moveOne(deployment, DeploymentState.SKIPPED);
 	}
 
 	/**
@@ -457,12 +334,6 @@ public class DeploymentStore {
 		return released;
 	}
 
-	private void moveOne(DeploymentRow deployment, DeploymentState to) {
-		WaveTallies.Moves moves = new WaveTallies.Moves();
-		moves.add(deployment.waveId(), deployment.state(), to);
-		this.tallies.move(moves);
-	}
-
 	/**
 	 * Counts one more connector error on the current attempt; returns how many it has
 	 * had.
@@ -471,12 +342,11 @@ public class DeploymentStore {
 		return countUp("connector_errors", DeploymentState.DISPATCHED, deploymentId, key);
 	}
 
-	/** Counts one more send of the current rollback; returns how many it has had. */
-	public int countRollbackAttempt(long deploymentId, String key) {
-		return countUp("rollback_attempts", DeploymentState.ROLLING_BACK, deploymentId, key);
-	}
-
-	private int countUp(String column, DeploymentState state, long deploymentId, String key) {
+	/**
+	 * Counts one more in {@code column} of the current attempt under {@code key}; returns
+	 * the count.
+	 */
+	int countUp(String column, DeploymentState state, long deploymentId, String key) {
 		this.jdbc
 			.sql("UPDATE deployment SET " + column + " = " + column
 					+ " + 1 WHERE id = ? AND state = ? AND idempotency_key = ?")
@@ -488,19 +358,11 @@ public class DeploymentStore {
 			.single();
 	}
 
-	/**
-	 * How many of a rollout's targets behind one connector wait for it, or are still to
-	 * be dispatched.
-	 */
-	public record ConnectorLoad(String connector, int waiting, int pending) {
-
-	}
-
 	static String truncate(String message) {
 		return message == null || message.length() <= 1000 ? message : message.substring(0, 999) + "…";
 	}
 
-	private static DeploymentRow mapDeployment(ResultSet rs, int row) throws SQLException {
+	static DeploymentRow mapDeployment(ResultSet rs, int row) throws SQLException {
 		String cause = rs.getString("cause");
 		return new DeploymentRow(rs.getLong("id"), rs.getLong("rollout_id"), rs.getLong("wave_id"),
 				rs.getInt("position"), rs.getLong("target_id"), rs.getString("target_name"),

@@ -50,7 +50,7 @@ class RolloutOutlooks {
 
 	static final int PROJECT_IN_BACKGROUND_FROM = 10_000;
 
-	private final DeploymentStore deployments;
+	private final ConnectorLoads loads;
 
 	private final PatchCatalog catalog;
 
@@ -78,9 +78,9 @@ class RolloutOutlooks {
 			}
 		});
 
-	RolloutOutlooks(DeploymentStore deployments, PatchCatalog catalog, RolloutDeadlines deadlines,
+	RolloutOutlooks(ConnectorLoads loads, PatchCatalog catalog, RolloutDeadlines deadlines,
 			RolloutProjections projections, Windows windows, ConnectorInstances connectors) {
-		this.deployments = deployments;
+		this.loads = loads;
 		this.catalog = catalog;
 		this.deadlines = deadlines;
 		this.projections = projections;
@@ -134,7 +134,7 @@ class RolloutOutlooks {
 	 */
 	private List<ConnectorWait> waitingFor(long rolloutId) {
 		List<ConnectorWait> waits = new ArrayList<>();
-		for (DeploymentStore.ConnectorLoad load : this.deployments.connectorLoad(rolloutId, this.connectors.notUp())) {
+		for (ConnectorLoads.ConnectorLoad load : this.loads.of(rolloutId, this.connectors.notUp())) {
 			ConnectorHealth health = this.connectors.health(load.connector());
 			if (load.waiting() > 0 || (load.pending() > 0 && health.status() != ConnectorHealth.Status.UP)) {
 				waits.add(new ConnectorWait(load.connector(), health.status(), health.detail(), health.since(),

@@ -56,6 +56,13 @@ public class WaveTallies {
 	}
 
 	/** Moves one target of the deployment's wave. */
+	/** One deployment moved from its state to {@code to}. */
+	void moveOne(DeploymentRow deployment, DeploymentState to) {
+		Moves moves = new Moves();
+		moves.add(deployment.waveId(), deployment.state(), to);
+		move(moves);
+	}
+
 	void move(long deploymentId, DeploymentState from, DeploymentState to) {
 		if (from == to) {
 			return;
