@@ -151,6 +151,7 @@ public class RolloutService {
 			throw new ConflictException(
 					"Rollout %d is %s: only a draft can be %s.".formatted(id, rollout.state().name(), done));
 		}
+		this.views.forget(id);
 	}
 
 	private static RolloutRow row(long id, RolloutRequest request, Draft draft, String actor) {
@@ -241,56 +242,64 @@ public class RolloutService {
 
 	public RolloutView start(long id, String actor) {
 		this.engine.start(id, actor);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView pause(long id, String actor) {
 		this.engine.pause(id, actor);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView resume(long id, String actor) {
 		this.engine.resume(id, actor);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView abort(long id, String actor) {
 		this.engine.abort(id, actor);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView rollback(long id, String actor) {
 		this.engine.rollback(id, actor);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView advance(long id, String actor) {
 		this.engine.advance(id, actor);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView resume(long id, String actor, String failureThreshold, String reason) {
 		this.engine.resume(id, actor, failureThreshold, reason);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView approve(long id, int wave, String actor, String comment) {
 		this.engine.approve(id, wave, actor, comment);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView reject(long id, int wave, String actor, String comment) {
 		this.engine.reject(id, wave, actor, comment);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView retryFailed(long id, Integer wave, String actor) {
 		this.engine.retryFailed(id, wave, actor);
-		return get(id);
+		return commanded(id);
 	}
 
 	public RolloutView skip(long id, String target, String actor, String reason) {
 		this.engine.skip(id, target, actor, reason);
+		return commanded(id);
+	}
+
+	/**
+	 * The rollout as a command left it, read by whoever gave it and every reader after.
+	 */
+	private RolloutView commanded(long id) {
+		this.views.forget(id);
 		return get(id);
 	}
 

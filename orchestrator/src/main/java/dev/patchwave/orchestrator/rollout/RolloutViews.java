@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.function.LongFunction;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * What a reader is told of a rollout. The detailed view is what dashboards and scripts
@@ -73,6 +75,30 @@ class RolloutViews {
 	void onChanged(RolloutChanged changed) {
 		if (this.kept != null && this.kept.getIfPresent(changed.rolloutId()) != null) {
 			this.kept.refresh(changed.rolloutId());
+		}
+	}
+
+	/**
+	 * After a command or a draft's change, once it is committed: the next read builds the
+	 * view from what was committed, so whoever changed the rollout reads the change at
+	 * once rather than the view kept from before it, renewed in the background. Changes
+	 * the engine makes by itself renew the kept view in the background (see
+	 * {@link #onChanged}).
+	 */
+	void forget(long id) {
+		if (this.kept == null) {
+			return;
+		}
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					RolloutViews.this.kept.invalidate(id);
+				}
+			});
+		}
+		else {
+			this.kept.invalidate(id);
 		}
 	}
 
