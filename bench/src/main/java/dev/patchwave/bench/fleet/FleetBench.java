@@ -103,8 +103,7 @@ public final class FleetBench {
 		try (Readers readers = Readers.start(api, viewer, List.of("/api/v1/rollouts/" + id, "/api/v1/patches"),
 				this.settings.readers(), this.settings.readerInterval())) {
 			// Dashboards poll before anyone starts a rollout: the clients' own start-up
-			// and the
-			// first build of what the server keeps for readers are not the run's.
+			// and the first build of what the server keeps for readers are not the run's.
 			Thread.sleep(READERS_BEFORE_START);
 			readers.measureFrom(System.nanoTime());
 			api.post("/api/v1/rollouts/%d/start".formatted(id), admin, Map.of());

@@ -55,7 +55,6 @@ public class WaveTallies {
 				});
 	}
 
-	/** Moves one target of the deployment's wave. */
 	/** One deployment moved from its state to {@code to}. */
 	void moveOne(DeploymentRow deployment, DeploymentState to) {
 		Moves moves = new Moves();
@@ -63,6 +62,7 @@ public class WaveTallies {
 		move(moves);
 	}
 
+	/** Moves one target of the deployment's wave. */
 	void move(long deploymentId, DeploymentState from, DeploymentState to) {
 		if (from == to) {
 			return;
