@@ -52,7 +52,10 @@ public final class SshConnector implements Connector {
 
 	private final SelfTest selfTest;
 
+	private final boolean logsInAhead;
+
 	SshConnector(String name, SshSettings settings) {
+		this.logsInAhead = settings.loginsAhead() > 0;
 		this.guard = new ConnectorGuard(name, settings.resilience());
 		Redaction redaction = new Redaction(settings.passphrase());
 		this.calls = new TargetCalls(settings, this.guard, redaction);
@@ -73,12 +76,16 @@ public final class SshConnector implements Connector {
 	}
 
 	/**
-	 * Logs in to the targets' hosts in the background, at most {@code maxSessions} at a
-	 * time, so that the wave they belong to starts its installs on open sessions instead
-	 * of paying a handshake each while its slots wait.
+	 * Logs in to the targets' hosts in the background, at most {@code loginsAhead} at a
+	 * time and none while an install waits for its own login, so that the wave they
+	 * belong to starts its installs on open sessions instead of paying a handshake each
+	 * while its slots wait. {@code loginsAhead} 0 turns this off.
 	 */
 	@Override
 	public void prepare(List<Target> targets) {
+		if (!this.logsInAhead) {
+			return;
+		}
 		for (Target target : targets) {
 			try {
 				this.executor.execute(() -> {

@@ -40,13 +40,15 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * @param testHost where {@code test()} tries to log in, or null for nowhere
  * @param reconnectTimeout how long to keep trying to reach a host whose connection
  * dropped while a step ran, before answering that the connector cannot tell
+ * @param loginsAhead how many hosts are logged in to at once ahead of their installs,
+ * while no command waits for a login
  * @param kexAlgorithms the key exchanges offered, most wanted first
  * @param ciphers the ciphers offered, most wanted first
  */
 record SshSettings(String user, KeyPair key, String passphrase, KnownHosts knownHosts, boolean trustOnFirstUse,
 		int port, Duration connectTimeout, Duration commandTimeout, Duration reconnectTimeout, int maxSessions,
-		int outputTailBytes, Shell shell, HostPort testHost, List<String> kexAlgorithms, List<String> ciphers,
-		Map<String, CommandTemplate> overrides, ResilienceSettings resilience) {
+		int loginsAhead, int outputTailBytes, Shell shell, HostPort testHost, List<String> kexAlgorithms,
+		List<String> ciphers, Map<String, CommandTemplate> overrides, ResilienceSettings resilience) {
 
 	static final String USER = "user";
 
@@ -72,6 +74,8 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 
 	static final String MAX_SESSIONS = "maxSessions";
 
+	static final String LOGINS_AHEAD = "loginsAhead";
+
 	static final String OUTPUT_TAIL_BYTES = "outputTailBytes";
 
 	static final String SHELL = "shell";
@@ -85,8 +89,8 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 	private static final String TRUST_ON_FIRST_USE = "trust-on-first-use";
 
 	private static final List<String> OWN_SETTINGS = List.of(USER, PRIVATE_KEY, PRIVATE_KEY_PASSPHRASE, KNOWN_HOSTS,
-			HOST_KEY_POLICY, PORT, CONNECT_TIMEOUT, COMMAND_TIMEOUT, RECONNECT_TIMEOUT, MAX_SESSIONS, OUTPUT_TAIL_BYTES,
-			SHELL, TEST_HOST, KEX_ALGORITHMS, CIPHERS);
+			HOST_KEY_POLICY, PORT, CONNECT_TIMEOUT, COMMAND_TIMEOUT, RECONNECT_TIMEOUT, MAX_SESSIONS, LOGINS_AHEAD,
+			OUTPUT_TAIL_BYTES, SHELL, TEST_HOST, KEX_ALGORITHMS, CIPHERS);
 
 	/**
 	 * The cheapest key exchange and ciphers first, since every new session pays for them;
@@ -124,8 +128,9 @@ record SshSettings(String user, KeyPair key, String passphrase, KnownHosts known
 				duration(settings, CONNECT_TIMEOUT, Duration.ofSeconds(10), Duration.ofMinutes(5)),
 				duration(settings, COMMAND_TIMEOUT, Duration.ofMinutes(30), Duration.ofHours(24)),
 				duration(settings, RECONNECT_TIMEOUT, Duration.ofMinutes(5), Duration.ofHours(24)),
-				integer(settings, MAX_SESSIONS, 20, 1, 1000), integer(settings, OUTPUT_TAIL_BYTES, 4096, 0, 1 << 20),
-				shell(settings), (testHost != null) ? testHost(testHost, port) : null,
+				integer(settings, MAX_SESSIONS, 20, 1, 1000), integer(settings, LOGINS_AHEAD, 10, 0, 1000),
+				integer(settings, OUTPUT_TAIL_BYTES, 4096, 0, 1 << 20), shell(settings),
+				(testHost != null) ? testHost(testHost, port) : null,
 				algorithms(settings, KEX_ALGORITHMS, DEFAULT_KEX, BuiltinDHFactories::fromFactoryName,
 						BuiltinDHFactories.VALUES),
 				algorithms(settings, CIPHERS, DEFAULT_CIPHERS, SshSettings::cipher, ENCRYPTING_CIPHERS),

@@ -37,7 +37,10 @@ final class TargetCalls implements AutoCloseable {
 	private final Semaphore commandSlots;
 
 	/**
-	 * Logins ahead of installs run at most {@code maxSessions} at once, as commands do.
+	 * Logins ahead of installs run at most {@code loginsAhead} at once, in the order they
+	 * were asked for: a login costs the host a process or two and some CPU, which a host
+	 * sharing a machine with others (or the controller) should not pay for a whole wave
+	 * at once while another wave's installs start there.
 	 */
 	private final Semaphore loginsAhead;
 
@@ -48,7 +51,7 @@ final class TargetCalls implements AutoCloseable {
 		this.commands = new RemoteCommands(settings.commandTimeout(), settings.connectTimeout(),
 				settings.outputTailBytes(), redaction);
 		this.commandSlots = new Semaphore(settings.maxSessions(), true);
-		this.loginsAhead = new Semaphore(settings.maxSessions());
+		this.loginsAhead = new Semaphore(settings.loginsAhead(), true);
 		this.sessions = new SshSessions(settings, guard);
 	}
 
@@ -143,7 +146,7 @@ final class TargetCalls implements AutoCloseable {
 		this.loginsAhead.acquire();
 		try {
 			if (!this.closed) {
-				this.sessions.session(host);
+				this.sessions.logInAhead(host);
 			}
 		}
 		catch (SshFailure | InfrastructureException ex) {

@@ -52,6 +52,7 @@ class SshConnectorFactoryTest {
 		assertThat(settings.kexAlgorithms()).startsWith("curve25519-sha256");
 		assertThat(settings.ciphers()).startsWith("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com");
 		assertThat(settings.maxSessions()).isEqualTo(20);
+		assertThat(settings.loginsAhead()).isEqualTo(10);
 		assertThat(settings.outputTailBytes()).isEqualTo(4096);
 		assertThat(settings.shell()).isEqualTo(Shell.POSIX);
 		assertThat(settings.trustOnFirstUse()).isFalse();
@@ -129,7 +130,7 @@ class SshConnectorFactoryTest {
 		assertRejected(settings(Map.of("password", "hunter2")), "password",
 				"unknown setting 'password'; known settings: user, privateKey, privateKeyPassphrase, knownHosts, "
 						+ "hostKeyPolicy, port, connectTimeout, commandTimeout, reconnectTimeout, maxSessions, "
-						+ "outputTailBytes, shell, testHost, kexAlgorithms, ciphers, install.<patchId>, verify.<patchId>, rollback.<patchId>, breakerFailureRate, "
+						+ "loginsAhead, outputTailBytes, shell, testHost, kexAlgorithms, ciphers, install.<patchId>, verify.<patchId>, rollback.<patchId>, breakerFailureRate, "
 						+ "breakerOpenFor, breakerWindow, callTimeout, callsPerSecond, maxConcurrentCalls, "
 						+ "retryAttempts, retryBackoff");
 	}
@@ -149,6 +150,7 @@ class SshConnectorFactoryTest {
 	@CsvSource(quoteCharacter = '"', delimiter = '|', textBlock = """
 			port           | 0            | port must be a whole number from 1 to 65535, got '0'
 			maxSessions    | none         | maxSessions must be a whole number from 1 to 1000, got 'none'
+			loginsAhead    | -1           | loginsAhead must be a whole number from 0 to 1000, got '-1'
 			outputTailBytes| -1           | outputTailBytes must be a whole number from 0 to 1048576, got '-1'
 			connectTimeout | 10s          | connectTimeout must be an ISO-8601 duration above zero and at most PT5M
 			commandTimeout | PT0S         | commandTimeout must be an ISO-8601 duration above zero and at most PT24H

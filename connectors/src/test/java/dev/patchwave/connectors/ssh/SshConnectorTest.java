@@ -13,6 +13,12 @@ import dev.patchwave.common.patch.InstallSteps;
 import dev.patchwave.common.patch.Patch;
 import dev.patchwave.common.patch.Version;
 import dev.patchwave.common.target.Target;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +28,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -257,6 +265,36 @@ class SshConnectorTest {
 		assertThat(await(connector.install(request("ahead-2", second))).cause()).isEqualTo(ResultCause.SUCCEEDED);
 		assertThat(hosts.loginsAccepted()).isEqualTo(logins + 2);
 		assertThat(connector.health().status()).isEqualTo(ConnectorHealth.Status.UP);
+	}
+
+	@Test
+	void loginsAheadWaitWhileAnInstallWaitsForItsLogin() throws Exception {
+		SshConnector connector = connector(Map.of("connectTimeout", "PT2S"));
+		CountDownLatch accepted = new CountDownLatch(1);
+		try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			Thread.ofVirtual().start(() -> {
+				try (Socket held = silent.accept()) {
+					accepted.countDown();
+					// Says nothing until the client gives up and closes.
+					held.getInputStream().transferTo(OutputStream.nullOutputStream());
+				}
+				catch (IOException ex) {
+					accepted.countDown();
+				}
+			});
+			Target mute = new Target(ids.incrementAndGet(), "mute", "127.0.0.1:" + silent.getLocalPort(),
+					Map.of("behaviour", "ok"), "fleet", null);
+			long logins = hosts.loginsAccepted();
+			CompletableFuture<Long> loginsWhenTheInstallFailed = connector.install(request("mute", mute))
+				.thenApply(result -> loginsAccepted())
+				.toCompletableFuture();
+			assertThat(accepted.await(10, TimeUnit.SECONDS)).isTrue();
+
+			connector.prepare(List.of(target("ahead-later", 2, "ok")));
+
+			assertThat(loginsWhenTheInstallFailed.get(30, TimeUnit.SECONDS)).isEqualTo(logins);
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hosts.loginsAccepted() == logins + 1);
+		}
 	}
 
 	@Test
@@ -496,6 +534,15 @@ class SshConnectorTest {
 
 	private SshConnector connector() {
 		return connector(Map.of());
+	}
+
+	private static long loginsAccepted() {
+		try {
+			return hosts.loginsAccepted();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private SshConnector connector(Map<String, String> overrides) {
