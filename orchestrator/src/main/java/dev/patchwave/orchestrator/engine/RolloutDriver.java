@@ -149,7 +149,7 @@ class RolloutDriver {
 				again = switch (next.kind()) {
 					case AGAIN -> true;
 					case STARTED -> {
-						this.lookahead.prepare(rolloutId, next.wave());
+						this.lookahead.prepare(rolloutId, next.following());
 						yield true;
 					}
 					case STOP -> false;

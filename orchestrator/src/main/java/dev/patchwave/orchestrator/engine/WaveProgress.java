@@ -31,6 +31,13 @@ class WaveProgress {
 
 	private static final Logger log = LoggerFactory.getLogger(WaveProgress.class);
 
+	/**
+	 * How many waves after one that starts are told to get ready: the next one runs as
+	 * soon as this one ends, and the one after that gets this wave's time as well as its
+	 * own, which a wave that starts many connections needs.
+	 */
+	private static final int WAVES_AHEAD = 2;
+
 	private final RolloutStore store;
 
 	private final DeploymentStore deployments;
@@ -81,7 +88,9 @@ class WaveProgress {
 				if (wave.requiresApproval()) {
 					yield Next.STOP;
 				}
-				yield (wave.position() + 1 < waves.size()) ? Next.started(waves.get(wave.position() + 1)) : Next.AGAIN;
+				List<WaveRow> following = waves.subList(wave.position() + 1,
+						Math.min(waves.size(), wave.position() + 1 + WAVES_AHEAD));
+				yield following.isEmpty() ? Next.AGAIN : Next.started(following);
 			}
 			case RUNNING -> running(rollout, wave, wave.position() == waves.size() - 1, now);
 			default -> Next.STOP;
@@ -261,27 +270,28 @@ class WaveProgress {
 	 * The step to take next: take another, stop, or fill {@code free} slots of the
 	 * running wave.
 	 */
-	record Next(Kind kind, RolloutRow rollout, WaveRow wave, int free, List<DeploymentRow> unverified) {
+	record Next(Kind kind, RolloutRow rollout, WaveRow wave, int free, List<DeploymentRow> unverified,
+			List<WaveRow> following) {
 
-		static final Next AGAIN = new Next(Kind.AGAIN, null, null, 0, List.of());
+		static final Next AGAIN = new Next(Kind.AGAIN, null, null, 0, List.of(), List.of());
 
-		static final Next STOP = new Next(Kind.STOP, null, null, 0, List.of());
+		static final Next STOP = new Next(Kind.STOP, null, null, 0, List.of(), List.of());
 
 		static Next fill(RolloutRow rollout, WaveRow wave, int free) {
-			return new Next(Kind.FILL, rollout, wave, free, List.of());
+			return new Next(Kind.FILL, rollout, wave, free, List.of(), List.of());
 		}
 
 		/**
-		 * A wave started: the one that follows it may get its first targets ready; then
-		 * step again.
+		 * A wave started: the waves that follow it, in order, may get their first targets
+		 * ready; then step again.
 		 */
-		static Next started(WaveRow following) {
-			return new Next(Kind.STARTED, null, following, 0, List.of());
+		static Next started(List<WaveRow> following) {
+			return new Next(Kind.STARTED, null, null, 0, List.of(), following);
 		}
 
 		/** Read the version of these targets again before the wave may finish. */
 		static Next verify(RolloutRow rollout, WaveRow wave, List<DeploymentRow> unverified) {
-			return new Next(Kind.VERIFY, rollout, wave, 0, unverified);
+			return new Next(Kind.VERIFY, rollout, wave, 0, unverified, List.of());
 		}
 
 		enum Kind {

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -80,28 +81,35 @@ class RolloutEngineTest {
 	}
 
 	@Test
-	void whileAWaveRunsTheConnectorIsToldTheFirstTwoRoundsOfTheNextWave() {
-		Fleet fleet = fleet(Map.of("gated", "true")).withTargets(12);
-		RolloutView rollout = this.rollouts.create(
-				fleet.rollout(wave("canary", "1", 1, "0"), wave("early", "8", 3, "0"), wave("rest", "100%", 3, "0")),
-				"manager");
+	void whileAWaveRunsTheConnectorIsToldTheFirstTwoRoundsOfTheNextTwoWaves() {
+		Fleet fleet = fleet(Map.of("gated", "true")).withTargets(16);
+		RolloutView rollout = this.rollouts.create(fleet.rollout(wave("canary", "1", 1, "0"),
+				wave("early", "8", 3, "0"), wave("middle", "4", 1, "0"), wave("rest", "100%", 3, "0")), "manager");
 		ScriptedConnector connector = this.scripted.connector(fleet.connector());
 
 		this.rollouts.start(rollout.id(), "operator");
 
-		await().atMost(PATIENCE).until(() -> connector.prepared().size() == 6);
+		await().atMost(PATIENCE).until(() -> connector.prepared().size() == 6 + 2);
 		List<DeploymentView> deployments = deployments(rollout.id());
 		assertThat(connector.prepared()).containsExactlyElementsOf(
-				deployments.stream().filter(d -> d.wave() == 1).limit(6).map(DeploymentView::target).toList());
+				Stream.concat(firstOf(deployments, 1, 6).stream(), firstOf(deployments, 2, 2).stream())
+					.map(DeploymentView::target)
+					.toList());
 		assertThat(connector.installed()).containsExactlyElementsOf(
 				deployments.stream().filter(d -> d.wave() == 0).map(DeploymentView::target).toList());
 		await().atMost(PATIENCE)
 			.until(() -> connector.releaseAll() == 0
 					&& this.rollouts.get(rollout.id()).state() == RolloutState.SUCCEEDED);
-		assertThat(connector.prepared()).hasSize(6 + 3);
-		for (int i = 0; i < 12; i++) {
+		// Each wave after the canary is told again while the one before it runs, the last
+		// only once.
+		assertThat(connector.prepared()).hasSize((6 + 2) + (2 + 3) + 3);
+		for (int i = 0; i < 16; i++) {
 			assertThat(connector.installCount(fleet.name(i))).as(fleet.name(i)).isOne();
 		}
+	}
+
+	private static List<DeploymentView> firstOf(List<DeploymentView> deployments, int wave, int count) {
+		return deployments.stream().filter(d -> d.wave() == wave).limit(count).toList();
 	}
 
 	@Test
