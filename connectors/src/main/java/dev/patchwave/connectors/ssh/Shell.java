@@ -26,12 +26,10 @@ enum Shell {
 	POSIX("posix") {
 		/**
 		 * Quoted once per connector: each call only appends its own quoted arguments. The
-		 * script is exported so that the copy it starts in a session of its own can run
-		 * it too. The login shell execs sh rather than waiting for it: one process less
-		 * on the target per command.
+		 * login shell execs sh rather than waiting for it: one process less on the target
+		 * per command.
 		 */
-		private final String launcher = "exec sh -c "
-				+ quote("w=" + quote(script("once.sh")) + "\nexport w\neval \"$w\"") + " patchwave";
+		private final String launcher = "exec sh -c " + quote(script("once.sh")) + " patchwave";
 
 		@Override
 		String quote(String value) {

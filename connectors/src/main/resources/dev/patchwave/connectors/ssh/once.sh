@@ -1,14 +1,17 @@
 # Runs a step at most once per idempotency key on this host, and answers its outcome.
-# Arguments: mode (run, status, or detached for the copy that runs the step), marker name,
-# seconds to wait for a step already running, step, verify command, success exit codes
-# (space separated), bytes of step output to print, and for detached the pid of the exec.
+# Arguments: mode (run, or status to only read the marker), marker name, seconds to wait for a
+# step already running, step, verify command, success exit codes (space separated), bytes of
+# step output to print.
 # The marker is a set of files next to each other: NAME.pid is the claim, a symbolic link whose
 # target is the claim's text, made whole and at once by ln -s so that two execs can never both
-# win it (wrappers before it wrote a file and hard-linked it into place: both are read); NAME.exit
-# and NAME.result are written to a temporary file and renamed, so a reader sees them whole or not
-# at all. NAME.verify is complete before NAME.result appears.
+# win it (wrappers before it wrote a file and hard-linked it into place: both are read).
+# NAME.exit and NAME.result are each written once, by a single short write, so a reader takes
+# an empty one for one not written yet; a wrapper finishing for a runner that died writes its
+# NAME.result to a temporary file and renames it, since another may be finishing too.
+# NAME.verify is complete before NAME.result appears.
 # Every process costs the host a fork and an exec, and a wave runs this on many hosts at once:
-# what the shell can do itself (read a file, set a variable) it does without starting one.
+# what the shell can do itself (read a file, set a variable, fork a copy of itself) it does
+# without starting one.
 mode=$1 name=$2 wait=$3 step=$4 verify=$5 ok=$6 tail=$7
 m="$HOME/.patchwave/$name"
 umask 077
@@ -20,8 +23,8 @@ alive() {
   [ ! -r "/proc/$1/cmdline" ] || grep -qF -- "$name" "/proc/$1/cmdline"
 }
 # Verifies and records the result; $1 is the file the verify writes to: the runner, alone while
-# it lives, writes NAME.verify itself; a wrapper finishing for a runner that died writes a copy of
-# its own and renames it, since another may be finishing too.
+# it lives, writes NAME.verify and NAME.result itself; a wrapper finishing for a runner that died
+# writes copies of its own and renames them, since another may be finishing too.
 finish() {
   read -r c < "$m.exit"
   v=-
@@ -32,44 +35,49 @@ finish() {
       [ "$1" = "$m.verify" ] || mv -f "$1" "$m.verify"
     fi ;;
   esac
-  echo "exit=$c verify=$v" > "$m.result.$$" && mv -f "$m.result.$$" "$m.result"
+  if [ "$1" = "$m.verify" ]; then
+    echo "exit=$c verify=$v" > "$m.result"
+  else
+    echo "exit=$c verify=$v" > "$m.result.$$" && mv -f "$m.result.$$" "$m.result"
+  fi
 }
 # Sets s to the marker's state.
 state() {
-  if [ -f "$m.result" ]; then s=finished; return; fi
+  if [ -s "$m.result" ]; then s=finished; return; fi
   if [ -h "$m.pid" ]; then
     set -- $(readlink "$m.pid")
-    p=$1 b=$2 o=$3
+    p=$1 b=$2
   elif [ -f "$m.pid" ]; then read -r p b o < "$m.pid"
   else s=none; return; fi
   if [ "$b" = "$boot" ] && alive "$p"; then s=running
-  elif [ -f "$m.result" ]; then s=finished
-  elif [ -f "$m.exit" ]; then s=unverified
+  elif [ -s "$m.result" ]; then s=finished
+  elif [ -s "$m.exit" ]; then s=unverified
   else s=interrupted; fi
 }
-if [ "$mode" = detached ]; then
-  unset w
+# Runs the step in a copy of this shell that reads and writes only files and ignores hangups: a
+# dropped connection, a killed controller or a closed channel leaves it running, and it records
+# how the step ended. The claim names it and this wrapper; in a copy $$ is still the wrapper's.
+runner() {
+  trap '' HUP
+  exec < /dev/null > /dev/null 2>&1
+  { read -r self rest < /proc/self/stat; } 2> /dev/null || self=$(exec sh -c 'echo $PPID')
   # 3: another runner holds the claim.
-  ln -s "$$ $boot $8" "$m.pid" 2> /dev/null || exit 3
-  sh -c "$step" > "$m.out" 2>&1 < /dev/null
-  echo "$?" > "$m.exit.$$" && mv -f "$m.exit.$$" "$m.exit"
+  ln -s "$self $boot $$" "$m.pid" || exit 3
+  sh -c "$step" > "$m.out" 2>&1
+  echo "$?" > "$m.exit"
   finish "$m.verify"
   exit 0
-fi
+}
 [ -d "$HOME/.patchwave" ] || mkdir -p "$HOME/.patchwave" || exit 70
 if [ "$mode" = status ]; then how=read; else how=before; fi
 state
 if [ "$mode" = run ] && [ "$s" = none ]; then
-  # In a session of its own, reading and writing only files: a dropped connection, a
-  # killed controller or a closed channel leaves it running, and it records how it ended.
-  if command -v setsid > /dev/null 2>&1; then detach=setsid; else detach=nohup; fi
-  $detach sh -c 'eval "$w"' patchwave detached "$name" 0 "$step" "$verify" "$ok" 0 "$$" \
-    < /dev/null > /dev/null 2>&1 &
+  runner &
   wait $!
-  runner=$?
+  r=$?
   state
   how=ran
-  [ "$runner" -ne 3 ] || how=joined
+  [ "$r" -ne 3 ] || how=joined
 fi
 if [ "$mode" = run ] && [ "$s" = running ]; then
   [ "$how" = ran ] || how=joined

@@ -95,6 +95,28 @@ class ShellTest {
 		}
 	}
 
+	@Test
+	void posixWrapperTakesAnEmptyResultForOneNotWrittenAndVerifiesTheStepItsRunnerLeft() throws Exception {
+		String marker = Shell.markerName("k-half-written");
+		Path markers = Files.createDirectories(this.home.resolve(".patchwave"));
+		Path runs = this.home.resolve("runs-half-written");
+		// A runner killed after the step ended, while it wrote the result.
+		Files.createSymbolicLink(markers.resolve(marker + ".pid"), Path.of(goneClaim()));
+		Files.writeString(markers.resolve(marker + ".out"), "installed\n");
+		Files.writeString(markers.resolve(marker + ".exit"), "0\n");
+		Files.writeString(markers.resolve(marker + ".result"), "");
+
+		OnceOutcome outcome = OnceOutcome
+			.parse(run(Shell.POSIX.once(new OnceCall(OnceCall.Mode.RUN, marker, 5,
+					"echo ran >> " + Shell.POSIX.quote(runs.toString()), "echo 2.0.0", Set.of(0), 4096))))
+			.orElseThrow();
+
+		assertThat(outcome)
+			.isEqualTo(new OnceOutcome(OnceOutcome.State.FINISHED, OnceOutcome.How.BEFORE, 0, 0, "installed", "2.0.0"));
+		assertThat(runs).doesNotExist();
+		assertThat(Files.readString(markers.resolve(marker + ".result"))).isEqualTo("exit=0 verify=0\n");
+	}
+
 	/** A claim's text naming a process that no longer exists, on this boot. */
 	private static String goneClaim() throws Exception {
 		Process gone = new ProcessBuilder("true").start();

@@ -319,16 +319,15 @@ public final class SshdHosts implements BeforeAllCallback, AfterAllCallback {
 	 * Kills the step under the key and its runner, as a host restart would, leaving its
 	 * claim behind without an exit code.
 	 */
-	void killStep(String key) {
-		String marker = Shell.markerName(key);
-		ProcessHandle.allProcesses()
-			.filter(process -> process.info().commandLine().orElse("").contains(" detached " + marker + " "))
-			.forEach(runner -> {
-				// The runner first, so that it cannot record the exit of the installer.
-				List<ProcessHandle> installer = runner.descendants().toList();
-				runner.destroyForcibly();
-				installer.forEach(ProcessHandle::destroyForcibly);
-			});
+	void killStep(String key) throws IOException {
+		Path claim = markers().resolve(Shell.markerName(key) + ".pid");
+		long pid = Long.parseLong(Files.readSymbolicLink(claim).toString().split(" ")[0]);
+		ProcessHandle.of(pid).ifPresent(runner -> {
+			// The runner first, so that it cannot record the exit of the installer.
+			List<ProcessHandle> installer = runner.descendants().toList();
+			runner.destroyForcibly();
+			installer.forEach(ProcessHandle::destroyForcibly);
+		});
 	}
 
 	/** The most installs of behaviour {@code slow} that ran at the same time. */
