@@ -87,6 +87,7 @@ final class SshSessions implements AutoCloseable {
 		// algorithm a request written in two packets waits for the server's delayed
 		// acknowledgement (40 ms on Linux) before its second half leaves.
 		CoreModuleProperties.TCP_NODELAY.set(this.client, true);
+		this.client.addSessionListener(new QuickAcks());
 		this.client.start();
 	}
 
