@@ -116,7 +116,7 @@ class Bench implements ApplicationRunner, ExitCodeGenerator {
 		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 		BenchProperties.Ssh settings = this.properties.ssh();
 		boolean ansible = settings.ansible() && AnsibleRun.installed();
-		List<SshMeasurement> warmup = this.ssh.measure("warmup", settings.warmup(), 1, false);
+		List<SshMeasurement> warmup = this.ssh.measure("warmup", settings.warmup(), 1, false, settings.warmupLogins());
 		List<SshMeasurement> measurements = new ArrayList<>();
 		for (int i = 0; i < settings.scenarios().size(); i++) {
 			measurements

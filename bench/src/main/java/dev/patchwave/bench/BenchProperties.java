@@ -34,10 +34,13 @@ record BenchProperties(@DefaultValue( {
 	 * @param ansible whether Ansible runs the same plan on the same fleet afterwards
 	 * @param warmup a rollout run first and left out of the figures, so that the JIT has
 	 * compiled the SSH code before a first rollout's logins are measured
+	 * @param warmupLogins logins to the warm-up's fleet after its rollout, also left out:
+	 * MINA's login path is compiled only after about a thousand, see {@link LoginWarmUp}
 	 */
 	record Ssh(@DefaultValue( {
 			"100x50", "300x100", "100x50/costly" }) List<SshScenario> scenarios, @DefaultValue("2") int rounds,
-			@DefaultValue("true") boolean ansible, @DefaultValue("30x10") SshScenario warmup){
+			@DefaultValue("true") boolean ansible, @DefaultValue("30x10") SshScenario warmup,
+			@DefaultValue("1500") int warmupLogins){
 	}
 
 	private static final List<Scenario> QUICK = List.of(Scenario.of("200x20@50ms"), Scenario.of("20x5+180x20@50ms"));

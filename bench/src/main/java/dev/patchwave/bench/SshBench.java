@@ -71,6 +71,15 @@ class SshBench {
 	 * when asked), then stops the fleet.
 	 */
 	List<SshMeasurement> measure(String name, SshScenario scenario, int rounds, boolean ansible) throws Exception {
+		return measure(name, scenario, rounds, ansible, 0);
+	}
+
+	/**
+	 * As {@link #measure(String, SshScenario, int, boolean)}, then logs in to the fleet
+	 * {@code warmupLogins} times before it stops: for the warm-up.
+	 */
+	List<SshMeasurement> measure(String name, SshScenario scenario, int rounds, boolean ansible, int warmupLogins)
+			throws Exception {
 		List<SshMeasurement> measurements = new ArrayList<>();
 		try (SshFleet fleet = SshFleet.start(scenario.hosts())) {
 			String connector = "ssh-%s-%s".formatted(this.runId, name);
@@ -88,6 +97,10 @@ class SshBench {
 				this.connectors.connector(connector).close();
 			}
 			report(name, scenario, fleetCpu, fleet.cpu(), rounds);
+			if (warmupLogins > 0) {
+				System.out.printf("bench ssh %s: %d logins to warm up MINA's login path took %.1f s%n", name,
+						warmupLogins, LoginWarmUp.run(fleet, warmupLogins).toMillis() / 1000.0);
+			}
 			if (ansible) {
 				measurements.add(new AnsibleRun(fleet, scenario).measure());
 				System.out.println("bench ssh " + name + ": " + measurements.getLast().row());
