@@ -33,8 +33,8 @@ class WaveProgress {
 
 	/**
 	 * How many waves after one that starts are told to get ready: the next one runs as
-	 * soon as this one ends, and the one after that gets this wave's time as well as its
-	 * own, which a wave that starts many connections needs.
+	 * soon as this one ends, and the one after that has this wave's time and the next
+	 * one's to get ready in, which a large wave that opens many connections needs.
 	 */
 	private static final int WAVES_AHEAD = 2;
 
@@ -88,8 +88,8 @@ class WaveProgress {
 				if (wave.requiresApproval()) {
 					yield Next.STOP;
 				}
-				List<WaveRow> following = waves.subList(wave.position() + 1,
-						Math.min(waves.size(), wave.position() + 1 + WAVES_AHEAD));
+				List<WaveRow> following = List.copyOf(
+						waves.subList(wave.position() + 1, Math.min(waves.size(), wave.position() + 1 + WAVES_AHEAD)));
 				yield following.isEmpty() ? Next.AGAIN : Next.started(following);
 			}
 			case RUNNING -> running(rollout, wave, wave.position() == waves.size() - 1, now);
