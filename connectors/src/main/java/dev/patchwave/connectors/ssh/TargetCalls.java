@@ -132,8 +132,9 @@ final class TargetCalls implements AutoCloseable {
 
 	/**
 	 * Logs in to the target's host ahead of its install, outside the command slots; a
-	 * session already open, or a login under way, is left as it is. A host that cannot be
-	 * logged in to is left for the install to meet and report.
+	 * session already open is left as it is, and a login under way is waited for, not
+	 * repeated. A host that cannot be logged in to is left for the install to meet and
+	 * report.
 	 */
 	void logInAhead(Target target) throws InterruptedException {
 		HostPort host;
